@@ -1,0 +1,143 @@
+"""The catalog as data: sections, entries and links, each knowing its line in the file.
+
+These are plain frozen values built by `catalog.load`; nothing here reads or writes files.
+Humans own every field except a link's `bot` mapping, which only curatorbot writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS: tuple[str, ...] = (
+    "book",
+    "channel",
+    "community",
+    "course",
+    "documentation",
+    "event",
+    "lectures",
+    "notebook",
+    "paper",
+    "playlist",
+    "repository",
+    "tutorial",
+    "video",
+    "website",
+)
+
+# Keys curatorbot maintains under a link's `bot:` mapping, with the YAML types they hold.
+BOT_KEYS: Mapping[str, tuple[type, ...]] = {
+    "status": (str,),
+    "http_status": (int,),
+    "final_url": (str,),
+    "title": (str,),
+    "checked": (str,),
+    "first_failure": (str,),
+    "strikes": (int,),
+    "dead": (bool,),
+    "repo": (str,),
+    "stars": (int,),
+    "pushed": (str,),
+    "archived": (bool,),
+    "default_branch": (str,),
+    "description": (str,),
+    "license": (str,),
+    "note": (str,),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """One URL of an entry. `line` is the line of its `url:` value."""
+
+    url: str
+    line: int
+    label: str = ""
+    ignore: bool = False
+    bot: Mapping[str, Any] = field(default_factory=dict)
+    entry_id: str = ""
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resource of the catalog (a course, a book, a repository...)."""
+
+    id: str
+    title: str
+    kind: str
+    line: int
+    links: tuple[Link, ...] = ()
+    authors: tuple[str, ...] = ()
+    provider: str = ""
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    year: int | None = None
+    section_path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the catalog; sections nest (Books > Code-First)."""
+
+    id: str
+    title: str
+    line: int
+    description: str = ""
+    entries: tuple[Entry, ...] = ()
+    sections: tuple[Section, ...] = ()
+    depth: int = 1
+
+    def walk(self) -> Iterator[Section]:
+        """This section, then every nested one, in file order."""
+        yield self
+        for child in self.sections:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the catalog's content comes from, and under which licence."""
+
+    title: str = ""
+    author: str = ""
+    url: str = ""
+    license: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A whole catalog file, loaded and valid."""
+
+    path: str
+    title: str
+    sections: tuple[Section, ...]
+    description: str = ""
+    source: Source = Source()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def walk_sections(self) -> Iterator[Section]:
+        """Every section, nested ones included, in file order."""
+        for section in self.sections:
+            yield from section.walk()
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry, in file order."""
+        for section in self.walk_sections():
+            yield from section.entries
+
+    def links(self) -> Iterator[Link]:
+        """Every link of every entry, in file order (a URL used twice comes twice)."""
+        for entry in self.entries():
+            yield from entry.links
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id; KeyError when there is none."""
+        for entry in self.entries():
+            if entry.id == entry_id:
+                return entry
+        raise KeyError(entry_id)

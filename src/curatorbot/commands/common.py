@@ -1,0 +1,49 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_CATALOG = "catalog.yaml"
+
+
+def catalog_argument(func: F) -> F:
+    """The optional CATALOG argument (default ./catalog.yaml)."""
+    return click.argument(
+        "catalog", required=False, default=DEFAULT_CATALOG, metavar="[CATALOG]",
+        type=click.Path(dir_okay=False, path_type=Path),
+    )(func)
+
+
+def output_option(func: F) -> F:
+    """--output FILE: write the report there instead of stdout."""
+    return click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write the output to FILE instead of standard output.",
+    )(func)
+
+
+def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
+    """--format with the given choices."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+        help="Output format.",
+    )
+
+
+@contextmanager
+def open_output(path: Path | None) -> Iterator[IO[str]]:
+    """The stream to write to: FILE (UTF-8, LF) or standard output."""
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8", newline="\n") as stream:
+        yield stream
