@@ -135,6 +135,20 @@ class Catalog:
         for entry in self.entries():
             yield from entry.links
 
+    def link_paths(self) -> Iterator[tuple[Link, tuple[str | int, ...]]]:
+        """Every link with the path of its mapping in the YAML tree, for `catalog.edit`."""
+
+        def walk(sections: tuple[Section, ...], prefix: tuple[str | int, ...]
+                 ) -> Iterator[tuple[Link, tuple[str | int, ...]]]:
+            for i, section in enumerate(sections):
+                here = (*prefix, "sections", i)
+                for j, entry in enumerate(section.entries):
+                    for link in entry.links:
+                        yield link, (*here, "entries", j, "links", link.index)
+                yield from walk(section.sections, here)
+
+        yield from walk(self.sections, ())
+
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id; KeyError when there is none."""
         for entry in self.entries():

@@ -1,0 +1,290 @@
+"""Minimal-diff writes into catalog text: change values, add keys, drop keys.
+
+Edits address values by their path in the YAML tree, e.g.
+`("sections", 0, "entries", 2, "links", 0, "url")`. Every byte outside the changed value
+spans stays as it was: comments, key order, quoting style, blank lines, indentation, line
+endings and unicode. The text is parsed once (safe composer, which keeps each node's
+character offsets); all edits become splices applied from the end of the text backwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pathlib
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from curatorbot.catalog.load import compose, decode_text
+
+Path = tuple[str | int, ...]
+
+
+class _Delete:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE: Any = _Delete()
+"""Use as an `Edit.value` to remove the key at `Edit.path`."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Set the value at `path` to `value` (a scalar or a mapping of scalars), or DELETE it."""
+
+    path: Path
+    value: Any
+
+
+class EditError(ValueError):
+    """An edit that does not fit the document (a path through a scalar, a list index...)."""
+
+
+@dataclass
+class _Splice:
+    start: int
+    end: int
+    text: str
+    order: int
+
+
+def apply_edits(text: str, edits: Sequence[Edit], name: str = "catalog.yaml") -> str:
+    """`text` with `edits` applied; unchanged values cost nothing and leave no trace."""
+    if not edits:
+        return text
+    root = compose(text, name)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    splices: list[_Splice] = []
+    inserts: dict[int, tuple[yaml.Node, dict[str, Any]]] = {}
+    for order, edit in enumerate(edits):
+        node, depth = _resolve(root, edit.path)
+        if depth == len(edit.path):
+            if edit.value is DELETE:
+                splices.append(_delete_splice(text, root, edit.path, order))
+            elif isinstance(node, yaml.ScalarNode):
+                if _scalar_equals(node, edit.value):
+                    continue
+                splices.append(_Splice(node.start_mark.index, node.end_mark.index,
+                                       render_scalar(edit.value, node.style), order))
+            else:
+                raise EditError(f"cannot replace a collection at {_show(edit.path)}")
+            continue
+        if edit.value is DELETE:
+            continue
+        if not isinstance(node, yaml.MappingNode) and not _is_null(node):
+            raise EditError(f"{_show(edit.path[:depth])} is not a mapping")
+        tree = inserts.setdefault(id(node), (node, {}))[1]
+        _nest(tree, edit.path[depth:], edit.value)
+    for node, tree in inserts.values():
+        splices.append(_insert_splice(text, node, tree, newline, len(splices) + len(edits)))
+    for splice in sorted(splices, key=lambda s: (s.start, s.order), reverse=True):
+        text = text[: splice.start] + splice.text + text[splice.end:]
+    return text
+
+
+def _show(path: Path) -> str:
+    return ".".join(str(p) for p in path) or "<root>"
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+
+
+def _resolve(root: yaml.Node, path: Path) -> tuple[yaml.Node, int]:
+    """The deepest existing node along `path`, and how many path steps it took."""
+    node = root
+    for depth, step in enumerate(path):
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            child = next((v for k, v in node.value if k.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            if not 0 <= step < len(node.value):
+                raise EditError(f"no item {step} at {_show(path[:depth])}")
+            child = node.value[step]
+        elif not isinstance(step, str):
+            raise EditError(f"{_show(path[:depth])} is not a list")
+        if child is None:
+            return node, depth
+        node = child
+    return node, len(path)
+
+
+def _nest(tree: dict[str, Any], path: Path, value: Any) -> None:
+    for step in path[:-1]:
+        if not isinstance(step, str):
+            raise EditError("new list items cannot be inserted")
+        tree = tree.setdefault(step, {})
+    last = path[-1]
+    if not isinstance(last, str):
+        raise EditError("new list items cannot be inserted")
+    tree[last] = value
+
+
+def _scalar_equals(node: yaml.ScalarNode, value: Any) -> bool:
+    try:
+        current = yaml.SafeLoader("").construct_object(node)
+    except yaml.YAMLError:
+        return False
+    return type(current) is type(value) and bool(current == value)
+
+
+def render_scalar(value: Any, style: str | None = None) -> str:
+    """`value` as a YAML scalar, in the original quoting style where that can hold it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value)
+    printable = text.isprintable()
+    if style == "'" and printable:
+        return "'" + text.replace("'", "''") + "'"
+    if style == '"' or not printable:
+        return json.dumps(text, ensure_ascii=False)
+    if _plain_ok(text):
+        return text
+    return "'" + text.replace("'", "''") + "'" if printable else json.dumps(text)
+
+
+def _plain_ok(text: str) -> bool:
+    """Whether `text` reads back as itself when written plain in block context."""
+    if not text or text != text.strip() or text[0] in "#&*!|>%@`'\"{[":
+        return False
+    try:
+        return bool(yaml.safe_load(f"k: {text}") == {"k": text})
+    except yaml.YAMLError:
+        return False
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    """Index just past the end of the line holding `index` (its line break included)."""
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end + 1
+
+
+def _last_leaf(node: yaml.Node) -> yaml.Node:
+    """The node that ends a (block) value: the last scalar or flow collection inside it."""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style \
+            and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return node
+
+
+def _delete_splice(text: str, root: yaml.Node, path: Path, order: int) -> _Splice:
+    parent, _ = _resolve(root, path[:-1])
+    if not isinstance(parent, yaml.MappingNode):
+        raise EditError(f"cannot delete {_show(path)}: not a mapping key")
+    pairs = parent.value
+    index = next(i for i, (k, _) in enumerate(pairs) if k.value == path[-1])
+    key, value = pairs[index]
+    if parent.flow_style:
+        start = key.start_mark.index
+        end = value.end_mark.index
+        if index + 1 < len(pairs):
+            end = pairs[index + 1][0].start_mark.index
+        elif index > 0:
+            start = _last_leaf(pairs[index - 1][1]).end_mark.index
+        return _Splice(start, end, "", order)
+    start = _line_start(text, key.start_mark.index)
+    if text[start: key.start_mark.index].strip() not in ("", "-"):
+        raise EditError(f"cannot delete {_show(path)}: it shares its line")
+    if text[start: key.start_mark.index].strip() == "-":
+        raise EditError(f"cannot delete {_show(path)}: it opens a list item")
+    leaf = _last_leaf(value)
+    end = leaf.end_mark.index
+    end = end if end > 0 and text[end - 1] == "\n" else _line_end(text, end)
+    return _Splice(start, end, "", order)
+
+
+def _insert_splice(text: str, node: yaml.Node, tree: dict[str, Any], newline: str,
+                   order: int) -> _Splice:
+    if _is_null(node):
+        # `key:` with no value yet: the new mapping goes under it, indented by two more.
+        key_col = _column_of_key_before(text, node.start_mark.index)
+        body = _block(tree, key_col + 2, newline)
+        index = node.end_mark.index
+        return _Splice(index, index, newline + body.rstrip("\r\n"), order)
+    assert isinstance(node, yaml.MappingNode)
+    if node.flow_style or not node.value:
+        inner = ", ".join(f"{k}: {_flow(v)}" for k, v in tree.items())
+        close = node.end_mark.index - 1
+        sep = ", " if node.value else ""
+        return _Splice(close, close, sep + inner, order)
+    indent = node.value[0][0].start_mark.column
+    leaf = _last_leaf(node.value[-1][1])
+    end = leaf.end_mark.index
+    body = _block(tree, indent, newline)
+    if end > 0 and text[end - 1] == "\n":
+        return _Splice(end, end, body, order)
+    line_end = _line_end(text, end)
+    if line_end == len(text) and not text.endswith("\n"):
+        return _Splice(line_end, line_end, newline + body.rstrip("\r\n"), order)
+    return _Splice(line_end, line_end, body, order)
+
+
+def _column_of_key_before(text: str, index: int) -> int:
+    start = _line_start(text, index)
+    line = text[start:index]
+    stripped = line.lstrip(" ")
+    column = len(line) - len(stripped)
+    if stripped.startswith("- "):
+        column += 2
+    return column
+
+
+def _block(tree: Mapping[str, Any], indent: int, newline: str) -> str:
+    lines = []
+    for key, value in tree.items():
+        if isinstance(value, Mapping):
+            lines.append(f"{' ' * indent}{key}:{newline}")
+            lines.append(_block(value, indent + 2, newline))
+        else:
+            lines.append(f"{' ' * indent}{key}: {render_scalar(value)}{newline}")
+    return "".join(lines)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    text = render_scalar(value)
+    if isinstance(value, str) and text == value and any(c in value for c in ",[]{}"):
+        return json.dumps(value, ensure_ascii=False)
+    return text
+
+
+BOM = "\ufeff"
+
+
+def read_raw(path: str | os.PathLike[str]) -> tuple[str, bool]:
+    """A catalog's text for editing, and whether it opened with a BOM (kept on write)."""
+    data = pathlib.Path(path).read_bytes()
+    text = decode_text(data, str(path))
+    return text, data.startswith(BOM.encode())
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, bom: bool = False) -> None:
+    """Write `text` through a temporary file and a rename: a crash leaves the old file."""
+    target = pathlib.Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            stream.write((BOM if bom else "") + text)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,82 @@
+"""Offline checks of a valid catalog: duplicate URLs, tracking parameters, redirect wrappers.
+
+`lint_catalog` returns `Finding`s in file order; findings that carry a `fix` can be applied
+with `fix_edits`, which turns them into minimal-diff edits of the link's `url:` value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from curatorbot.catalog.edit import Edit
+from curatorbot.catalog.model import Catalog, Link
+from curatorbot.urls import clean_url, dedupe_key, strip_tracking, tracking_params, unwrap
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint problem at one link."""
+
+    code: str
+    line: int
+    entry: str
+    url: str
+    message: str
+    hint: str = ""
+    fix: str | None = None
+    path: tuple[str | int, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {"code": self.code, "line": self.line, "entry": self.entry, "url": self.url,
+                "message": self.message, "hint": self.hint, "fix": self.fix}
+
+
+def lint_catalog(catalog: Catalog) -> list[Finding]:
+    """Every hygiene and duplicate problem of `catalog`, in file order."""
+    findings = list(_hygiene(catalog)) + list(_duplicates(catalog))
+    return sorted(findings, key=lambda f: (f.line, f.code))
+
+
+def _hygiene(catalog: Catalog) -> Iterator[Finding]:
+    for link, path in catalog.link_paths():
+        url_path = (*path, "url")
+        inner = unwrap(link.url)
+        if inner is not None:
+            yield Finding(
+                "redirect-wrapper", link.line, link.entry_id, link.url,
+                f"{_short(link.url)} is a redirect wrapper around {_short(inner)}",
+                "link the target directly (--fix does)", clean_url(link.url), url_path)
+            continue
+        names = tracking_params(link.url)
+        if names:
+            yield Finding(
+                "tracking-params", link.line, link.entry_id, link.url,
+                f"{_short(link.url)} carries tracking parameters ({', '.join(names)})",
+                "drop them (--fix does)", strip_tracking(link.url), url_path)
+
+
+def _duplicates(catalog: Catalog) -> Iterator[Finding]:
+    first: dict[str, Link] = {}
+    for link in catalog.links():
+        if link.ignore:
+            continue
+        key = dedupe_key(link.url)
+        seen = first.get(key)
+        if seen is None:
+            first[key] = link
+            continue
+        same = "the same URL" if seen.url == link.url else f"the same resource as {seen.url}"
+        yield Finding(
+            "duplicate-url", link.line, link.entry_id, link.url,
+            f"{_short(link.url)} is {same} (line {seen.line}, entry '{seen.entry_id}')",
+            "keep one of them, or mark the second with 'ignore: true'")
+
+
+def fix_edits(findings: list[Finding]) -> list[Edit]:
+    """The edits that apply every fixable finding."""
+    return [Edit(f.path, f.fix) for f in findings if f.fix is not None and f.path]
+
+
+def _short(url: str, limit: int = 90) -> str:
+    return url if len(url) <= limit else url[: limit - 1] + "…"

@@ -1,0 +1,150 @@
+"""URL hygiene: tracking parameters, redirect wrappers, and the key that finds duplicates.
+
+`clean_url` removes what a catalog should never hold (tracking parameters, redirect
+wrappers such as Google's `/url?...&url=`) and leaves every other byte of the URL alone.
+`dedupe_key` is only a comparison key: two URLs with the same key are the same resource.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+
+# Query parameters that only track the reader, on any host.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+    "igshid", "igsh", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "vero_id", "wickedid",
+    "oly_anon_id", "oly_enc_id", "_ga", "_gl", "s_cid", "ttclid", "li_fat_id", "srsltid",
+})
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+# Parameters that track only on some hosts (elsewhere they may carry meaning).
+HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {
+    "youtube.com": frozenset({"pp", "si", "feature", "ab_channel"}),
+    "youtu.be": frozenset({"si", "feature"}),
+    "open.spotify.com": frozenset({"si"}),
+    "twitter.com": frozenset({"s", "t", "ref_src"}),
+    "x.com": frozenset({"s", "t", "ref_src"}),
+    "amazon.com": frozenset({"ref", "ref_", "pd_rd_w", "pd_rd_r", "pf_rd_p", "pf_rd_r",
+                             "pd_rd_wg", "psc", "qid", "sr", "crid", "sprefix", "dib", "dib_tag"}),
+}
+
+
+@dataclass(frozen=True)
+class _Wrapper:
+    host: re.Pattern[str]
+    path: re.Pattern[str]
+    params: tuple[str, ...]
+
+
+# Redirect wrappers: (host pattern, path pattern, the parameters that carry the real URL).
+WRAPPERS: tuple[_Wrapper, ...] = tuple(
+    _Wrapper(re.compile(h), re.compile(p), params) for h, p, params in (
+        (r"^(www\.)?google\.[a-z.]+$", r"^/url$", ("url", "q")),
+        (r"^(l|lm|m|www)\.facebook\.com$", r"^/l\.php$", ("u",)),
+        (r"^l\.instagram\.com$", r"^/$", ("u",)),
+        (r"^.*\.safelinks\.protection\.outlook\.com$", r"^/", ("url",)),
+        (r"^(www\.)?youtube\.com$", r"^/redirect$", ("q",)),
+        (r"^(www\.)?linkedin\.com$", r"^/redir/redirect", ("url",)),
+        (r"^(www\.)?duckduckgo\.com$", r"^/l/$", ("uddg",)),
+        (r"^slack-redir\.net$", r"^/link$", ("url",)),
+        (r"^(www\.)?reddit\.com$", r"^/r/.*/out$|^/out$", ("url",)),
+        (r"^steamcommunity\.com$", r"^/linkfilter/", ("url", "u")),
+        (r"^(away\.)?vk\.com$", r"^/away\.php$", ("to",)),
+    )
+)
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def unwrap(url: str) -> str | None:
+    """The URL a redirect wrapper points at, or None when `url` is not a known wrapper."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    for wrapper in WRAPPERS:
+        if wrapper.host.match(host) and wrapper.path.match(parts.path or "/"):
+            params = dict(parse_qsl(parts.query, keep_blank_values=True))
+            for name in wrapper.params:
+                target = params.get(name, "").strip()
+                if target.startswith(("http://", "https://")):
+                    return target
+                if target.startswith(("http%3A", "https%3A", "http%3a", "https%3a")):
+                    return unquote(target)
+    return None
+
+
+def _tracking_names(host: str) -> frozenset[str]:
+    extra: frozenset[str] = frozenset()
+    for domain, names in HOST_TRACKING_PARAMS.items():
+        if host == domain or host.endswith("." + domain):
+            extra = extra | names
+    return TRACKING_PARAMS | extra
+
+
+def tracking_params(url: str) -> list[str]:
+    """Names of the tracking parameters in `url`'s query, in order."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    names = _tracking_names((parts.hostname or "").lower())
+    found = []
+    for piece in parts.query.split("&"):
+        name = unquote(piece.split("=", 1)[0]).lower()
+        if name and (name in names or name.startswith(TRACKING_PREFIXES)):
+            found.append(name)
+    return found
+
+
+def strip_tracking(url: str) -> str:
+    """`url` without tracking parameters; everything else byte for byte as it was."""
+    if not tracking_params(url):
+        return url
+    parts = urlsplit(url)
+    names = _tracking_names((parts.hostname or "").lower())
+    kept = [piece for piece in parts.query.split("&")
+            if piece and not _is_tracking(piece, names)]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _is_tracking(piece: str, names: frozenset[str]) -> bool:
+    name = unquote(piece.split("=", 1)[0]).lower()
+    return name in names or name.startswith(TRACKING_PREFIXES)
+
+
+def clean_url(url: str) -> str:
+    """Surrounding white space, redirect wrappers (nested too) and tracking removed."""
+    url = url.strip()
+    for _ in range(5):
+        inner = unwrap(url)
+        if inner is None:
+            break
+        url = inner.strip()
+    return strip_tracking(url)
+
+
+def dedupe_key(url: str) -> str:
+    """A key equal for URLs that name the same resource: scheme http/https, host case,
+    default ports, a trailing slash, tracking parameters and wrappers do not count."""
+    url = clean_url(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower().rstrip(".")
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    scheme = "https" if parts.scheme.lower() in ("http", "https") else parts.scheme.lower()
+    return urlunsplit((scheme, host, path, parts.query, parts.fragment))
