@@ -277,7 +277,9 @@ class _Builder:
         return values, lines
 
     def section(self, node: yaml.Node, depth: int, path: tuple[str, ...]) -> Section:
-        keys = self.mapping(node, "a section", SECTION_KEYS, ("id", "title"))
+        peek = _peek(node, "id")
+        keys = self.mapping(node, f"section '{peek}'" if peek else "a section", SECTION_KEYS,
+                            ("id", "title"))
         if keys is None:
             return Section(id="", title="", line=line_of(node), depth=depth)
         ident = self.ident(keys.get("id"), "section", self.section_ids)
@@ -297,7 +299,9 @@ class _Builder:
         )
 
     def entry(self, node: yaml.Node, path: tuple[str, ...]) -> Entry:
-        keys = self.mapping(node, "an entry", ENTRY_KEYS, ("id", "title", "kind", "links"))
+        peek = _peek(node, "id")
+        keys = self.mapping(node, f"entry '{peek}'" if peek else "an entry", ENTRY_KEYS,
+                            ("id", "title", "kind", "links"))
         if keys is None:
             return Entry(id="", title="", kind="", line=line_of(node))
         ident = self.ident(keys.get("id"), "entry", self.entry_ids)
@@ -379,6 +383,15 @@ class _Builder:
             if value is not None:
                 out[key] = value
         return out
+
+
+def _peek(node: yaml.Node, key: str) -> str:
+    """The plain text of `key`'s value in a mapping node, or "" (for naming it in messages)."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key and isinstance(value_node, yaml.ScalarNode):
+                return str(value_node.value)
+    return ""
 
 
 def _kind_of(node: yaml.Node) -> str:
