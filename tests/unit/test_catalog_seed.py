@@ -157,3 +157,11 @@ def test_no_summary_copies_the_seed(catalog: Catalog) -> None:
                    for s in catalog.walk_sections()})
     copied.update({"catalog description": copied_runs(catalog.description, seed_runs)})
     assert {k: v for k, v in copied.items() if v} == {}
+
+
+def test_the_product_cleaner_agrees_with_this_test_on_every_seed_url() -> None:
+    """`curatorbot lint --fix` would turn the raw seed links into exactly the catalog's URLs."""
+    from curatorbot.urls import clean_url
+
+    for raw in LINK_TARGET.findall(seed_text()):
+        assert clean_url(raw) == clean(raw), raw
