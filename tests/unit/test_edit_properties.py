@@ -67,9 +67,10 @@ def catalogs(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
             entry: dict[str, Any] = {"id": f"e{s}-{e}", "title": draw(TEXT), "kind": "book",
                                      "tags": draw(st.lists(SLUG, max_size=3)), "links": []}
             section["entries"].append(entry)
-            lines += [f"      - id: e{s}-{e}", f"        title: {scalar(entry['title'], draw(STYLE))}",
-                      "        kind: book", f"        tags: [{', '.join(entry['tags'])}]{draw(COMMENT)}",
-                      "        links:"]
+            title = scalar(entry["title"], draw(STYLE))
+            tags = ", ".join(entry["tags"])
+            lines += [f"      - id: e{s}-{e}", f"        title: {title}", "        kind: book",
+                      f"        tags: [{tags}]{draw(COMMENT)}", "        links:"]
             if draw(st.booleans()):
                 lines.append("")
             for _ in range(draw(st.integers(1, 3))):
