@@ -70,8 +70,9 @@ def apply_edits(text: str, edits: Sequence[Edit], name: str = "catalog.yaml") ->
             elif isinstance(node, yaml.ScalarNode):
                 if _scalar_equals(node, edit.value):
                     continue
+                flow = _in_flow(root, edit.path[:-1])
                 splices.append(_Splice(node.start_mark.index, node.end_mark.index,
-                                       render_scalar(edit.value, node.style), order))
+                                       render_scalar(edit.value, node.style, flow), order))
             else:
                 raise EditError(f"cannot replace a collection at {_show(edit.path)}")
             continue
@@ -94,6 +95,18 @@ def _show(path: Path) -> str:
 
 def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+
+
+def _in_flow(root: yaml.Node, path: Path) -> bool:
+    """Whether the value at `path` sits inside a flow collection (`{...}` or `[...]`)."""
+    node = root
+    for step in path:
+        if getattr(node, "flow_style", False):
+            return True
+        node, depth = _resolve(node, (step,))
+        if depth == 0:
+            break
+    return bool(getattr(node, "flow_style", False))
 
 
 def _resolve(root: yaml.Node, path: Path) -> tuple[yaml.Node, int]:
@@ -134,8 +147,9 @@ def _scalar_equals(node: yaml.ScalarNode, value: Any) -> bool:
     return type(current) is type(value) and bool(current == value)
 
 
-def render_scalar(value: Any, style: str | None = None) -> str:
-    """`value` as a YAML scalar, in the original quoting style where that can hold it."""
+def render_scalar(value: Any, style: str | None = None, flow: bool = False) -> str:
+    """`value` as a YAML scalar, in the original quoting style where that can hold it;
+    `flow` when it goes inside `{...}` or `[...]`, where plain scalars can hold less."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -148,16 +162,19 @@ def render_scalar(value: Any, style: str | None = None) -> str:
         return "'" + text.replace("'", "''") + "'"
     if style == '"' or not printable:
         return json.dumps(text, ensure_ascii=False)
-    if _plain_ok(text):
+    if _plain_ok(text, flow):
         return text
     return "'" + text.replace("'", "''") + "'" if printable else json.dumps(text)
 
 
-def _plain_ok(text: str) -> bool:
-    """Whether `text` reads back as itself when written plain in block context."""
+def _plain_ok(text: str, flow: bool = False) -> bool:
+    """Whether `text` reads back as itself when written plain (in block or flow context)."""
     if not text or text != text.strip() or text[0] in "#&*!|>%@`'\"{[":
         return False
     try:
+        if flow:
+            return bool(yaml.safe_load(f"{{k: {text}}}") == {"k": text}
+                        and yaml.safe_load(f"[{text}]") == [text])
         return bool(yaml.safe_load(f"k: {text}") == {"k": text})
     except yaml.YAMLError:
         return False
@@ -258,10 +275,7 @@ def _block(tree: Mapping[str, Any], indent: int, newline: str) -> str:
 def _flow(value: Any) -> str:
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
-    text = render_scalar(value)
-    if isinstance(value, str) and text == value and any(c in value for c in ",[]{}"):
-        return json.dumps(value, ensure_ascii=False)
-    return text
+    return render_scalar(value, flow=True)
 
 
 BOM = "\ufeff"
