@@ -699,7 +699,7 @@ def emit_yaml(title: str, source: dict[str, str], sections: list[ImportedSection
 def _emit_section(out: list[str], section: ImportedSection, indent: int, section_ids: _Ids,
                   entry_ids: _Ids) -> None:
     pad = " " * indent
-    out.append(f"{pad}- id: {section_ids.make(section.title)}")
+    out.append(f"{pad}- id: {yaml_scalar(section_ids.make(section.title))}")
     out.append(f"{pad}  title: {yaml_scalar(section.title)}")
     if section.entries:
         out.append(f"{pad}  entries:")
@@ -713,7 +713,7 @@ def _emit_section(out: list[str], section: ImportedSection, indent: int, section
 
 def _emit_entry(out: list[str], entry: ImportedEntry, indent: int, entry_ids: _Ids) -> None:
     pad = " " * indent
-    out.append(f"{pad}- id: {entry_ids.make(entry.title)}")
+    out.append(f"{pad}- id: {yaml_scalar(entry_ids.make(entry.title))}")
     out.append(f"{pad}  title: {yaml_scalar(entry.title)}")
     out.append(f"{pad}  kind: {guess_kind(entry.title, entry.links)}")
     if entry.authors:
