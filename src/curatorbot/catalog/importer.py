@@ -383,8 +383,12 @@ class _Builder:
         self.attach(block)
 
     def on_html(self, block: _Block) -> None:
+        """HTML: its href attributes, and any URL written in it (Markdown is not read
+        inside an HTML block, but its links still belong to the document)."""
         html = _HTML_COMMENT.sub("", block.html)
-        raws = [_RawLink(m.group(1) or m.group(2) or "", "") for m in _HREF.finditer(html)]
+        hrefs = [m.group(1) or m.group(2) or "" for m in _HREF.finditer(html)]
+        bare = [_trim_bare_url(m.group(0)) for m in _BARE_URL.finditer(html)]
+        raws = [_RawLink(href, "") for href in dict.fromkeys(hrefs + bare)]
         self.attach_links(self.accept(raws, block.line), block.line)
 
     # -- entries -----------------------------------------------------------------------
