@@ -333,3 +333,11 @@ def test_slugify() -> None:
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
 def test_yaml_scalar_reads_back_unchanged(value: str) -> None:
     assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["http://", "https://", "Ab", "x"]),
+       st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
+def test_yaml_scalar_urls_and_words_read_back_unchanged(prefix: str, rest: str) -> None:
+    value = prefix + rest
+    assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}

@@ -52,6 +52,8 @@ _SUMMARY_OPEN = re.compile(r"^\s*(?:<details\b[^>]*>)?\s*<summary\b", re.IGNOREC
 _SUMMARY_CLOSE = re.compile(r"</summary>", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[-–—|]+\s")
 _BOOK = re.compile(r"(?<!note)(?<!face)books?")
+_PLAIN_SAFE = re.compile(r"[A-Za-z][\w .,/()+'-]*[\w.)]|https?://[!-9;-~]*(?::[!-9;-~]+)*")
+_YAML_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
 
 
 @dataclass
@@ -660,6 +662,8 @@ class _Ids:
 
 def yaml_scalar(value: str) -> str:
     """A YAML scalar for `value`: plain when it reads back unchanged, else double-quoted."""
+    if _PLAIN_SAFE.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return value  # fast path: words and URLs that cannot mean anything else in YAML
     if value and value == value.strip() and "\n" not in value:
         try:
             if yaml.safe_load(value) == value:
