@@ -755,7 +755,7 @@ def _source(meta: dict[str, Any], title: str, name: str) -> dict[str, str]:
             names.append(" ".join(value.split()))
     source = {"title": title, "author": ", ".join(names),
               "url": _meta_text(meta.get("url")), "license": _meta_text(meta.get("license")),
-              "note": f"imported from {PurePath(name).name} by curatorbot import"}
+              "note": f"Imported from {PurePath(name).name} with curatorbot import."}
     return {key: value for key, value in source.items() if value}
 
 
