@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from curatorbot.commands.importer import import_
 from curatorbot.commands.lint import lint
+from curatorbot.commands.render import render
 
-COMMANDS: list[click.Command] = [lint]
+COMMANDS: list[click.Command] = [lint, render, import_]

@@ -1,0 +1,33 @@
+"""`curatorbot import MARKDOWN`: turn a Markdown link list into catalog YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from curatorbot.catalog.importer import decode_markdown, import_markdown
+from curatorbot.catalog.load import parse_catalog
+from curatorbot.commands.common import open_output, output_option
+from curatorbot.errors import CatalogInvalid
+
+
+@click.command("import")
+@click.argument("markdown", metavar="MARKDOWN",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@output_option
+def import_(markdown: Path, output: Path | None) -> None:
+    """Turn a Markdown link list (headings, list items or bold titles with links) into
+    catalog YAML. Summaries are left for you to write (exit 0, or 3 for unusable input)."""
+    name = str(markdown)
+    result = import_markdown(decode_markdown(markdown.read_bytes(), name), name)
+    try:  # the importer must only ever write catalogs that load
+        parse_catalog(result.text, str(output or "<import>"))
+    except CatalogInvalid as exc:  # pragma: no cover - a bug in the importer, not the input
+        raise RuntimeError(f"import produced an invalid catalog: {exc}") from None
+    for warning in result.warnings:
+        click.echo(f"curatorbot: warning: {warning}", err=True)
+    with open_output(output) as stream:
+        stream.write(result.text)
+    click.echo(f"curatorbot: imported {result.entries} entries with {result.links} links in "
+               f"{result.sections} sections from {name}", err=True)
