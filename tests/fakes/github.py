@@ -296,6 +296,10 @@ class FakeGitHub:
     def rest_repo_body(self, repo: FakeRepo) -> dict[str, Any]:
         """A full REST repository object: the contract's example with this repo's values."""
         body = copy.deepcopy(_rest_examples()["repo"])
+        # GitHub's example omits `language`, which its own schema requires (top level and
+        # `source`); the contract test caught it, so the fake fills it in.
+        for repo_object in (body, body.get("source") or {}):
+            repo_object.setdefault("language", None)
         body.update({
             "id": repo.id, "name": repo.name, "full_name": repo.full_name,
             "html_url": f"https://github.com/{repo.full_name}",
