@@ -31,6 +31,7 @@ from typing import Protocol
 
 from curatorbot.errors import StateError
 from curatorbot.results import LinkResult, Status
+from curatorbot.settings import Settings
 
 DEFAULT_STATE_PATH = ".curatorbot/state.sqlite"
 MEMORY = ":memory:"
@@ -404,11 +405,11 @@ class SQLiteStore:
         return _iso(self._clock())
 
 
-def open_store(path: str | Path | None, *, dead_after: int = 3,
-               unhealthy_share: float = 0.3) -> SQLiteStore:
-    """The run-history store at `path`, or an in-memory one when `path` is None."""
-    return SQLiteStore(MEMORY if path is None else path, dead_after=dead_after,
-                       unhealthy_share=unhealthy_share)
+def open_store(settings: Settings, *, enabled: bool = True) -> SQLiteStore:
+    """The run-history store of `settings.state` (in memory when `enabled` is False,
+    i.e. `--no-state`), with the run's `dead_after` and `unhealthy_share`."""
+    return SQLiteStore(settings.state if enabled else MEMORY, dead_after=settings.dead_after,
+                       unhealthy_share=settings.unhealthy_share)
 
 
 def _iso(moment: datetime) -> str:

@@ -137,7 +137,7 @@ async def test_a_failing_batch_is_split_and_retried(session: aiohttp.ClientSessi
 
 
 async def test_graphql_retry_after_is_waited_out_within_the_cap(
-        session: aiohttp.ClientSession) -> None:
+        session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture) -> None:
     fake = _world()
     fake.script.append((429, {"Retry-After": "1"}))
     pacer = Pacer(cap=5.0)
@@ -146,6 +146,7 @@ async def test_graphql_retry_after_is_waited_out_within_the_cap(
     assert pacer.waited == 1.0
     assert batch.links[LINKS["plain"]].repo is not None
     assert fake.requests["graphql"] == 2
+    assert "waiting 1.0 s" in caplog.text  # never a silent sleep
 
 
 async def test_graphql_retry_after_beyond_the_cap_stops_and_reports(

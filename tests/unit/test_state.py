@@ -251,3 +251,15 @@ def test_memory_store_for_no_state() -> None:
     with SQLiteStore(":memory:") as store:
         store.record_run([LinkResult(url=DEAD, status=Status.DEAD)])
         assert store.history()[DEAD].streak == 1
+
+
+def test_open_store_follows_settings(tmp_path: Path) -> None:
+    from curatorbot.settings import Settings
+    from curatorbot.state import open_store
+
+    settings = Settings().merged({"state": str(tmp_path / "x" / "s.sqlite"), "dead_after": 2})
+    with open_store(settings) as store:
+        assert store.dead_after == 2
+    assert (tmp_path / "x" / "s.sqlite").is_file()
+    with open_store(settings, enabled=False) as store:
+        assert store.path == ":memory:"
