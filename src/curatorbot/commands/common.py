@@ -39,6 +39,22 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     )
 
 
+def state_options(func: F) -> F:
+    """--state PATH, --no-state and --max-age SECONDS: the run-history store and its cache."""
+    func = click.option(
+        "--max-age", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+        help="Skip URLs found alive within SECONDS (default: the catalog's max_age, 0).",
+    )(func)
+    func = click.option(
+        "--no-state", is_flag=True, default=False,
+        help="Keep no run history (nothing is confirmed dead; no cache, no ETags).",
+    )(func)
+    return click.option(
+        "--state", "state", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        metavar="PATH", help="Run-history database (default: .curatorbot/state.sqlite).",
+    )(func)
+
+
 @contextmanager
 def open_output(path: Path | None) -> Iterator[IO[str]]:
     """The stream to write to: FILE (UTF-8, LF) or standard output."""

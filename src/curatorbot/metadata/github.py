@@ -1,0 +1,78 @@
+"""The GitHub provider: links into repositories in, one `LinkMetadata` per link out.
+
+With a token it asks GraphQL in batches (`github_graphql`), without one it asks REST with
+conditional requests (`github_rest`); either way the answers are keyed by repository, so
+ten links into one repository cost one alias. Each link then gets the repository's
+metadata, `archived`, and a `Proposal` when the repository was renamed or its legacy branch
+became `main` (`repo.propose`). A missing repository is `gone`; one the API could not tell
+about carries `error` and the reason is in the batch's notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aiohttp
+
+from curatorbot.metadata.base import LinkMetadata, MetadataBatch
+from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers, RepoTarget
+from curatorbot.metadata.github_graphql import GraphQLClient
+from curatorbot.metadata.github_rest import RestClient
+from curatorbot.metadata.ratelimit import Pacer
+from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef, describe, parse_repo_url
+from curatorbot.state import EtagCache
+
+__all__ = ["GitHubConfig", "GitHubProvider", "RepoMetadata", "RepoRef", "parse_repo_url"]
+
+
+class GitHubProvider:
+    """Metadata for github.com repository links (GraphQL with a token, REST without)."""
+
+    name = "github"
+
+    def __init__(self, config: GitHubConfig, etags: EtagCache | None = None,
+                 pacer: Pacer | None = None) -> None:
+        self.config = config
+        self.etags = etags
+        self.pacer = pacer or Pacer(config.retry_after_cap)
+
+    @property
+    def transport(self) -> str:
+        """Which API the provider uses: "graphql" (token set) or "rest"."""
+        return "graphql" if self.config.token else "rest"
+
+    def matches(self, url: str) -> bool:
+        """Whether `url` points at or into a GitHub repository."""
+        return parse_repo_url(url) is not None
+
+    async def fetch(self, session: aiohttp.ClientSession, urls: Sequence[str]) -> MetadataBatch:
+        """One `LinkMetadata` per repository URL in `urls` (others are ignored)."""
+        refs = [ref for ref in map(parse_repo_url, urls) if ref is not None]
+        targets: dict[str, RepoTarget] = {}
+        for ref in refs:
+            targets.setdefault(ref.key, RepoTarget(ref.owner, ref.repo))
+        answers = await self._ask(session, list(targets.values()),
+                                  frozenset(r.key for r in refs if r.branch == LEGACY_BRANCH))
+        batch = MetadataBatch(notes=list(answers.notes), requests=answers.requests)
+        for ref in refs:
+            batch.links[ref.url] = self._link(ref, answers)
+        return batch
+
+    async def _ask(self, session: aiohttp.ClientSession, targets: list[RepoTarget],
+                   check_branch: frozenset[str]) -> RepoAnswers:
+        if not targets:
+            return RepoAnswers()
+        if self.config.token:
+            return await GraphQLClient(self.config, self.pacer).fetch(session, targets)
+        client = RestClient(self.config, self.etags, self.pacer)
+        return await client.fetch(session, targets, check_branch)
+
+    def _link(self, ref: RepoRef, answers: RepoAnswers) -> LinkMetadata:
+        meta = answers.found.get(ref.key)
+        if meta is not None:
+            return describe(ref, meta, self.name)
+        if ref.key in answers.missing:
+            return LinkMetadata(url=ref.url, provider=self.name, gone=True,
+                                detail=answers.missing[ref.key])
+        return LinkMetadata(url=ref.url, provider=self.name,
+                            error=answers.failed.get(ref.key, "not asked"))

@@ -1,0 +1,236 @@
+"""GitHub metadata over GraphQL: many repositories per request, one alias each.
+
+`build_query` writes one document for up to 100 repositories (`r0: repository(owner: $o0,
+name: $n0) { ...Repo }`, ...), so N repositories cost about N / batch_size requests.
+`GraphQLClient.fetch` sends the batches one after another and reads per-alias errors: a
+`NOT_FOUND` with `path: ["r3"]` makes that one repository missing, not the batch failed.
+A batch that the server cannot answer (5xx, timeout) is split in halves and retried; a rate
+limit is waited out only within the cap, otherwise the run stops with what it has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import aiohttp
+
+from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers, RepoTarget
+from curatorbot.metadata.ratelimit import Pacer, RateLimit
+from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata
+
+log = logging.getLogger("curatorbot.metadata")
+
+REPO_FRAGMENT = f"""fragment Repo on Repository {{
+  nameWithOwner
+  url
+  stargazerCount
+  pushedAt
+  isArchived
+  description
+  defaultBranchRef {{ name }}
+  licenseInfo {{ spdxId }}
+  legacyBranch: ref(qualifiedName: "refs/heads/{LEGACY_BRANCH}") {{ name }}
+}}"""
+
+
+def alias(index: int) -> str:
+    """The alias of the `index`-th repository of a batch."""
+    return f"r{index}"
+
+
+def build_query(targets: Sequence[RepoTarget]) -> tuple[str, dict[str, str]]:
+    """The query document and its variables for one batch of repositories."""
+    if not targets:
+        raise ValueError("a batch needs at least one repository")
+    definitions = ", ".join(f"$o{i}: String!, $n{i}: String!" for i in range(len(targets)))
+    fields = "\n".join(
+        f"  {alias(i)}: repository(owner: $o{i}, name: $n{i}) {{ ...Repo }}"
+        for i in range(len(targets))
+    )
+    document = (f"query CuratorbotRepos({definitions}) {{\n"
+                f"  rateLimit {{ cost remaining resetAt }}\n{fields}\n}}\n{REPO_FRAGMENT}\n")
+    variables: dict[str, str] = {}
+    for i, target in enumerate(targets):
+        variables[f"o{i}"] = target.owner
+        variables[f"n{i}"] = target.repo
+    return document, variables
+
+
+def parse_repository(node: Mapping[str, Any]) -> RepoMetadata:
+    """A GraphQL `Repository` object (as selected by `REPO_FRAGMENT`) as `RepoMetadata`."""
+    branch = node.get("defaultBranchRef") or {}
+    license_info = node.get("licenseInfo") or {}
+    return RepoMetadata(
+        name_with_owner=str(node["nameWithOwner"]),
+        url=str(node.get("url") or ""),
+        stars=int(node.get("stargazerCount") or 0),
+        pushed_at=node.get("pushedAt"),
+        archived=bool(node.get("isArchived")),
+        default_branch=branch.get("name"),
+        description=node.get("description"),
+        license=license_info.get("spdxId"),
+        legacy_branch_exists=node.get("legacyBranch") is not None,
+    )
+
+
+def read_batch(targets: Sequence[RepoTarget], body: Mapping[str, Any],
+               answers: RepoAnswers) -> None:
+    """File each repository of a batch under found, missing or failed."""
+    data = body.get("data") or {}
+    by_alias: dict[str, Mapping[str, Any]] = {}
+    general: list[str] = []
+    for error in body.get("errors") or []:
+        path = error.get("path") or []
+        if path and isinstance(path[0], str):
+            by_alias.setdefault(path[0], error)
+        else:
+            general.append(str(error.get("message") or error))
+    for i, target in enumerate(targets):
+        name = alias(i)
+        node = data.get(name)
+        error = by_alias.get(name)
+        if node:
+            try:
+                answers.found[target.key] = parse_repository(node)
+                continue
+            except (KeyError, TypeError, ValueError) as exc:
+                answers.failed[target.key] = f"malformed GraphQL answer: {exc}"
+                continue
+        if error is not None and error.get("type") == "NOT_FOUND":
+            answers.missing[target.key] = str(error.get("message") or "not found")
+        elif error is not None:
+            kind = error.get("type") or "error"
+            answers.failed[target.key] = f"GitHub GraphQL {kind}: {error.get('message')}"
+        elif general:
+            answers.failed[target.key] = f"GitHub GraphQL error: {general[0]}"
+        else:
+            answers.missing[target.key] = "GitHub returned no repository"
+    if general and not data:
+        answers.notes.append(f"GitHub GraphQL refused a batch of {len(targets)}: {general[0]}")
+
+
+class _Stop(Exception):
+    """No further request can succeed in this run (rate limit past the cap, bad token)."""
+
+
+class _BatchFailed(Exception):
+    """This batch could not be answered; `splittable`: a smaller batch may succeed."""
+
+    def __init__(self, message: str, splittable: bool) -> None:
+        super().__init__(message)
+        self.splittable = splittable
+
+
+class GraphQLClient:
+    """Sends batched repository queries to `config.graphql_url` (needs a token)."""
+
+    def __init__(self, config: GitHubConfig, pacer: Pacer | None = None) -> None:
+        self.config = config
+        self.pacer = pacer or Pacer(config.retry_after_cap)
+        self._limit: RateLimit | None = None
+
+    async def fetch(self, session: aiohttp.ClientSession,
+                    targets: Sequence[RepoTarget]) -> RepoAnswers:
+        """Metadata for every target; failures become `failed` entries and notes."""
+        answers = RepoAnswers()
+        size = self.config.batch_size
+        pending = deque(list(targets[i:i + size]) for i in range(0, len(targets), size))
+        while pending:
+            batch = pending.popleft()
+            try:
+                await self._respect_exhausted_limit()
+                body = await self._post(session, batch, answers)
+            except _Stop as stop:
+                left = [t for chunk in (batch, *pending) for t in chunk]
+                for target in left:
+                    answers.failed[target.key] = str(stop)
+                answers.notes.append(f"{stop}; kept {len(answers.found)} results, "
+                                     f"{len(left)} repositories not checked")
+                break
+            except _BatchFailed as exc:
+                if exc.splittable and len(batch) > 1:
+                    half = len(batch) // 2
+                    log.warning("GitHub GraphQL batch of %d failed (%s); splitting it",
+                                len(batch), exc)
+                    pending.appendleft(batch[half:])
+                    pending.appendleft(batch[:half])
+                    continue
+                for target in batch:
+                    answers.failed[target.key] = f"GitHub GraphQL: {exc}"
+                answers.notes.append(f"GitHub GraphQL failed for {len(batch)} repositories: {exc}")
+                continue
+            read_batch(batch, body, answers)
+        return answers
+
+    async def _respect_exhausted_limit(self) -> None:
+        limit = self._limit
+        if limit is None or not limit.exhausted:
+            return
+        wait = limit.wait_seconds() or 0.0
+        if not await self.pacer.wait(wait, "GitHub GraphQL rate limit exhausted"):
+            raise _Stop(f"GitHub GraphQL rate limit exhausted ({limit.describe()})")
+        self._limit = None
+
+    async def _post(self, session: aiohttp.ClientSession, batch: Sequence[RepoTarget],
+                    answers: RepoAnswers) -> Mapping[str, Any]:
+        document, variables = build_query(batch)
+        payload = {"query": document, "variables": variables}
+        url = self.config.graphql_url
+        timeout = aiohttp.ClientTimeout(total=self.config.timeout)
+        last = "no answer"
+        for attempt in range(self.config.retries + 1):
+            if attempt:
+                await asyncio.sleep(self.config.backoff * 2 ** (attempt - 1))
+            try:
+                async with session.post(url, json=payload, headers=self.config.headers(url),
+                                        timeout=timeout, allow_redirects=False) as resp:
+                    answers.requests += 1
+                    status = resp.status
+                    limit = RateLimit.from_headers(resp.headers)
+                    text = await resp.text(errors="replace")
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                last = f"{type(exc).__name__}: {exc}".rstrip(": ")
+                continue
+            if status == 401:
+                raise _Stop("GitHub rejected GITHUB_TOKEN (401 Bad credentials); renew the token")
+            body = _json(text)
+            if status in (403, 429) or _rate_limited(body):
+                await self._wait_out(limit, status)
+                last = f"rate limited (HTTP {status})"
+                continue
+            if status >= 500:
+                last = f"HTTP {status}"
+                continue
+            if status != 200 or body is None:
+                raise _BatchFailed(f"HTTP {status}" if status != 200 else "malformed JSON",
+                                   splittable=False)
+            self._limit = limit
+            return body
+        raise _BatchFailed(last, splittable=True)
+
+    async def _wait_out(self, limit: RateLimit, status: int) -> None:
+        wait = limit.wait_seconds()
+        if wait is None:
+            # A secondary rate limit without Retry-After: GitHub asks for at least a minute.
+            wait = 60.0
+        if not await self.pacer.wait(wait, f"GitHub GraphQL rate limit (HTTP {status})"):
+            raise _Stop(f"GitHub GraphQL rate limit reached ({limit.describe()})")
+
+
+def _json(text: str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _rate_limited(body: Mapping[str, Any] | None) -> bool:
+    if not body or body.get("data"):
+        return False
+    return any(e.get("type") == "RATE_LIMITED" for e in body.get("errors") or [])

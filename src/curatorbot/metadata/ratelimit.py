@@ -1,0 +1,112 @@
+"""GitHub's rate-limit signals (`X-RateLimit-*`, `Retry-After`) and the waiting policy.
+
+`RateLimit.from_headers` reads what a response says; `Pacer.wait` sleeps when asked to,
+but only after saying so in the log and only up to a cap: a wait beyond the cap is refused
+(returns False) so that the caller stops and reports instead of sleeping for minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+log = logging.getLogger("curatorbot.metadata")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The rate-limit state one response reports (None: the header was absent)."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset: float | None = None  # epoch seconds
+    retry_after: float | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str], now: float | None = None) -> RateLimit:
+        """Parse `X-RateLimit-Limit/Remaining/Reset` and `Retry-After` (seconds or a date)."""
+        return cls(
+            limit=_int(headers.get("X-RateLimit-Limit")),
+            remaining=_int(headers.get("X-RateLimit-Remaining")),
+            reset=_float(headers.get("X-RateLimit-Reset")),
+            retry_after=_retry_after(headers.get("Retry-After"), now),
+        )
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether no request is left in this window."""
+        return self.remaining == 0
+
+    def wait_seconds(self, now: float | None = None) -> float | None:
+        """How long to wait before the next request may succeed (None: no sign to wait)."""
+        if self.retry_after is not None:
+            return max(0.0, self.retry_after)
+        if self.exhausted and self.reset is not None:
+            return max(0.0, self.reset - (time.time() if now is None else now))
+        return None
+
+    def describe(self) -> str:
+        """A human sentence about the window, for stop messages."""
+        left = "?" if self.remaining is None else str(self.remaining)
+        used = (f"{left} of {self.limit} requests left" if self.limit is not None
+                else f"{left} requests left")
+        if self.reset is None:
+            return used
+        at = datetime.fromtimestamp(self.reset, UTC).strftime("%H:%M UTC")
+        return f"{used}; the limit resets at {at}"
+
+
+class Pacer:
+    """Waits that are announced and capped; the cap is the longest silent-free sleep."""
+
+    def __init__(self, cap: float,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.cap = cap
+        self._sleep = sleep
+        self.waited = 0.0
+
+    async def wait(self, seconds: float, why: str) -> bool:
+        """Sleep `seconds` if within the cap (logging it first); False when over the cap."""
+        if seconds > self.cap:
+            log.warning("%s: would have to wait %.0f s, more than the cap of %.0f s; stopping",
+                        why, seconds, self.cap)
+            return False
+        if seconds > 0:
+            log.warning("%s: waiting %.1f s before the next request", why, seconds)
+            await self._sleep(seconds)
+            self.waited += seconds
+        return True
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _retry_after(value: str | None, now: float | None) -> float | None:
+    if value is None:
+        return None
+    seconds = _float(value.strip())
+    if seconds is not None:
+        return seconds
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp() - (time.time() if now is None else now)

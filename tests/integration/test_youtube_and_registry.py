@@ -1,0 +1,129 @@
+"""YouTube oEmbed on loopback, and the provider registry routing URLs to providers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from curatorbot.metadata import (
+    REGISTRY,
+    MetadataBatch,
+    ProviderContext,
+    build_providers,
+    collect_metadata,
+)
+from curatorbot.metadata.base import Provider
+from curatorbot.metadata.github import GitHubProvider
+from curatorbot.metadata.youtube import YouTubeConfig, YouTubeProvider, canonical_url
+from tests.fakes.github import FakeGitHub, FakeRepo, serve
+
+VIDEOS = {"aaaaaaaaaaa": 200, "gonegonegon": 404, "privateprvt": 401, "blockedblck": 403,
+          "PLplaylist01": 200, "flakyflakyy": 500}
+
+
+def oembed_app(hits: Counter[str]) -> web.Application:
+    async def oembed(request: web.Request) -> web.Response:
+        assert request.query["format"] == "json"
+        target = urlsplit(request.query["url"])
+        query = parse_qs(target.query)
+        ident = (query.get("v") or query.get("list") or [""])[0]
+        hits[ident] += 1
+        status = VIDEOS.get(ident, 404)
+        if ident == "flakyflakyy" and hits[ident] > 1:
+            status = 200
+        if status != 200:
+            return web.Response(status=status, text="Not Found")
+        return web.json_response({"title": f"  Video\n{ident} & more ", "type": "video"})
+
+    app = web.Application()
+    app.router.add_get("/oembed", oembed)
+    return app
+
+
+@pytest.fixture
+async def oembed() -> tuple[TestServer, Counter[str]]:
+    hits: Counter[str] = Counter()
+    server = TestServer(oembed_app(hits), host="127.0.0.1")
+    await server.start_server()
+    yield server, hits  # type: ignore[misc]
+    await server.close()
+
+
+@pytest.mark.parametrize(("url", "canon"), [
+    ("https://www.youtube.com/watch?v=aaaaaaaaaaa&t=10s",
+     "https://www.youtube.com/watch?v=aaaaaaaaaaa"),
+    ("https://youtu.be/aaaaaaaaaaa?si=x", "https://www.youtube.com/watch?v=aaaaaaaaaaa"),
+    ("https://m.youtube.com/shorts/aaaaaaaaaaa", "https://www.youtube.com/watch?v=aaaaaaaaaaa"),
+    ("https://youtube.com/playlist?list=PLplaylist01",
+     "https://www.youtube.com/playlist?list=PLplaylist01"),
+    ("https://www.youtube.com/@channel", None),
+    ("https://www.youtube.com/watch", None),
+    ("https://example.com/watch?v=aaaaaaaaaaa", None),
+])
+def test_canonical_urls(url: str, canon: str | None) -> None:
+    assert canonical_url(url) == canon
+
+
+async def test_oembed_tells_removed_videos(oembed: tuple[TestServer, Counter[str]]) -> None:
+    server, hits = oembed
+    provider = YouTubeProvider(YouTubeConfig(oembed_url=str(server.make_url("/oembed")),
+                                             backoff=0.0, retries=1))
+    urls = ["https://www.youtube.com/watch?v=aaaaaaaaaaa", "https://youtu.be/aaaaaaaaaaa",
+            "https://youtu.be/gonegonegon", "https://youtu.be/privateprvt",
+            "https://youtu.be/blockedblck", "https://www.youtube.com/playlist?list=PLplaylist01",
+            "https://youtu.be/flakyflakyy"]
+    async with aiohttp.ClientSession() as session:
+        batch = await provider.fetch(session, urls)
+    links = batch.links
+    assert links[urls[0]].title == "Video aaaaaaaaaaa & more" and not links[urls[0]].gone
+    assert hits["aaaaaaaaaaa"] == 1  # two spellings of one video: one request
+    assert [links[u].gone for u in urls[2:5]] == [True, True, True]
+    assert links[urls[5]].title == "Video PLplaylist01 & more"
+    assert links[urls[6]].title is not None and hits["flakyflakyy"] == 2  # retried the 500
+    assert batch.notes == []
+
+
+class Exploding:
+    """A provider whose API client crashes: the others' work must survive."""
+
+    name = "exploding"
+
+    def matches(self, url: str) -> bool:
+        return url.startswith("https://boom.invalid/")
+
+    async def fetch(self, session: aiohttp.ClientSession, urls: Sequence[str]) -> MetadataBatch:
+        raise RuntimeError("kaput")
+
+
+async def test_collect_routes_urls_and_survives_a_failing_provider(
+        oembed: tuple[TestServer, Counter[str]]) -> None:
+    server, _ = oembed
+    fake = FakeGitHub(repos=[FakeRepo("o", "r")])
+    async with serve(fake):
+        github = GitHubProvider(ProviderContext.from_env(environ={
+            "GITHUB_API_URL": fake.api_url, "GITHUB_GRAPHQL_URL": fake.graphql_url}).github)
+        youtube = YouTubeProvider(YouTubeConfig(oembed_url=str(server.make_url("/oembed"))))
+        providers: list[Provider] = [github, youtube, Exploding()]
+        urls = ["https://github.com/o/r", "https://youtu.be/gonegonegon",
+                "https://boom.invalid/x", "https://example.invalid/page"]
+        batch = await collect_metadata(urls, providers)
+    assert batch.links["https://github.com/o/r"].repo is not None
+    assert batch.links["https://youtu.be/gonegonegon"].gone
+    assert batch.links["https://boom.invalid/x"].error == (
+        "exploding provider failed: RuntimeError: kaput")
+    assert "https://example.invalid/page" not in batch.links
+    assert fake.requests["rest"] == 1  # no token in that environment: REST
+    assert batch.requests == 2
+
+
+def test_registry_builds_every_provider() -> None:
+    providers = build_providers(ProviderContext())
+    assert len(providers) == len(REGISTRY)
+    assert {p.name for p in providers} == {"github", "youtube"}
+    assert all(isinstance(p, Provider) for p in providers)
