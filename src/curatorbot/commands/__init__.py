@@ -9,5 +9,6 @@ from __future__ import annotations
 import click
 
 from curatorbot.commands.lint import lint
+from curatorbot.commands.publish import issue, pr
 
-COMMANDS: list[click.Command] = [lint]
+COMMANDS: list[click.Command] = [lint, pr, issue]
