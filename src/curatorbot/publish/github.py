@@ -222,8 +222,9 @@ class GitHubRepo:
         """The commit a branch points at, or None when the branch does not exist."""
         def get() -> str:
             ref = self._repo.get_git_ref(f"heads/{branch}")
+            sha = str(ref.object.sha)  # with a lazy client, this is the GET
             self._objects[("ref", branch)] = ref
-            return str(ref.object.sha)
+            return sha
         return self._find(f"reading branch {branch}", get)
 
     def commit(self, sha: str) -> CommitInfo:
@@ -308,7 +309,7 @@ class GitHubRepo:
             found = []
             for issue in self._repo.get_issues(state="all", labels=[label], sort="created",
                                                direction="asc"):
-                if issue.pull_request is not None:
+                if "/pull/" in issue.html_url:  # `pull_request` would cost a GET per issue
                     continue
                 self._objects[("thread", issue.number)] = issue
                 found.append(Thread(number=issue.number, title=issue.title,
