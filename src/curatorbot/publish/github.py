@@ -124,7 +124,7 @@ class GitHubRepo:
             seconds_between_writes=config.seconds_between_writes or None,
             lazy=True,
         )
-        self._repo = self._client.get_repo(config.repository, lazy=True)
+        self._repo = self._client.get_repo(config.repository)  # lazy: no request yet
         self._objects: dict[Any, Any] = {}  # PyGithub objects met so far, for later edits
 
     def close(self) -> None:
