@@ -61,12 +61,13 @@ def _connect(write_interval: float, max_wait: float, backoff: float) -> GitHubRe
     return GitHubRepo(config)
 
 
-def _report(outcome: Outcome) -> None:
+def _report(outcome: Outcome, title: str, body: str) -> None:
+    """The outcome line on stdout; in GitHub Actions also the text in the job summary."""
     click.echo(str(outcome))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as stream:
-            stream.write(f"- curatorbot {outcome}\n")
+            stream.write(f"## curatorbot {outcome}\n\n**{title}**\n\n{body}\n")
 
 
 def _dry_run(command: str, fields: Sequence[tuple[str, str]], body: str) -> None:
@@ -152,7 +153,7 @@ def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, branch: 
                         ("title", title)], spec.body)
         return
     try:
-        _report(sync_pull_request(gh, spec))
+        _report(sync_pull_request(gh, spec), spec.title, spec.body)
     finally:
         gh.close()
 
@@ -186,6 +187,6 @@ def issue(report_path: Path, health_label: str, labels: tuple[str, ...], dry_run
         return
     gh = _connect(write_interval, max_wait, backoff)
     try:
-        _report(sync_health_issue(gh, spec))
+        _report(sync_health_issue(gh, spec), spec.title, spec.body)
     finally:
         gh.close()
