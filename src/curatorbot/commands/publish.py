@@ -139,12 +139,8 @@ def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, branch: 
     path = _repo_path(catalog, path_in_repo)
     branch = branch or settings.branch
     labels = labels or settings.labels
-    base = "the default branch"
-    if not dry_run:
-        gh = _connect(write_interval, max_wait, backoff)
-        base = gh.default_branch()
     title = pr_title(changes)
-    spec = PullRequestSpec(path=path, text=text, title=title, body=pr_body(changes, path, base),
+    spec = PullRequestSpec(path=path, text=text, title=title, body=pr_body(changes, path),
                            branch=branch, labels=tuple(labels),
                            commit_message=commit_message(title))
     if dry_run:
@@ -152,6 +148,7 @@ def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, branch: 
                         ("file", path), ("branch", branch), ("labels", ", ".join(labels)),
                         ("title", title)], spec.body)
         return
+    gh = _connect(write_interval, max_wait, backoff)
     try:
         _report(sync_pull_request(gh, spec), spec.title, spec.body)
     finally:

@@ -78,8 +78,7 @@ def _row(change: Change) -> list[str]:
             _evidence(change.evidence)]
 
 
-def pr_body(changes: Sequence[Change], catalog_name: str, base: str,
-            limit: int = BODY_LIMIT) -> str:
+def pr_body(changes: Sequence[Change], catalog_name: str, limit: int = BODY_LIMIT) -> str:
     """The body of the update pull request for `changes` to `catalog_name`."""
     counts = _counts(changes)
     total = counted(len(changes), "change", "changes")
@@ -87,7 +86,7 @@ def pr_body(changes: Sequence[Change], catalog_name: str, base: str,
              + (f": {', '.join(counts)}." if counts else "."))
     sections = [Section(many, heading, HEADER, [_row(c) for c in changes if c.kind == kind])
                 for kind, heading, _, many in KINDS]
-    footer = (f"---\n{IGNORE_HINT}\n\nThis pull request is rebuilt from {code(base)} on every "
-              "run. If you push a commit to its branch, curatorbot stops updating it and says "
-              "so in a comment.")
+    footer = (f"---\n{IGNORE_HINT}\n\nThis pull request is rebuilt from the default branch "
+              "on every run. If you push a commit to its branch, curatorbot stops updating it "
+              "and says so in a comment.")
     return build_body(intro, sections, footer, "changes", limit)

@@ -171,3 +171,10 @@ def test_pr_and_issue_never_print_the_token(bot: Bot, repo: Repo,
     assert all(TOKEN not in out for out in outputs)
     # Every request carried the token, and only to this server (the only one there is).
     assert all(r.authorization == f"token {TOKEN}" for r in fake_github.log)
+
+
+def test_dry_run_prints_exactly_the_body_that_is_then_sent(bot: Bot, repo: Repo) -> None:
+    dry = bot.pr(updated_catalog(), changes(), "--dry-run", GITHUB_TOKEN=None)
+    assert bot.pr(updated_catalog(), changes()).exit_code == 0
+    printed_body = dry.output.split("\n\n", 1)[1]
+    assert printed_body == repo.threads[1].body

@@ -77,7 +77,7 @@ def hostile_changes(n: int) -> list[Change]:
 
 
 def test_pr_body_tables_per_kind_with_evidence() -> None:
-    body = pr_body(hostile_changes(12), "catalog.yaml", "main")
+    body = pr_body(hostile_changes(12), "catalog.yaml")
     html = rendered(body)
     for heading in ("Redirects applied (2)", "Repositories renamed (2)", "Confirmed dead (2)",
                     "Metadata refreshed (2)", "URLs cleaned up (2)"):
@@ -93,7 +93,7 @@ def test_pr_body_tables_per_kind_with_evidence() -> None:
 
 def test_huge_pr_body_stays_under_githubs_limit_and_summarises_the_tail() -> None:
     many = hostile_changes(3_000)
-    body = pr_body(many, "catalog.yaml", "main")
+    body = pr_body(many, "catalog.yaml")
     assert size(body) <= GITHUB_BODY_LIMIT
     assert body.rstrip().endswith("says so in a comment.")  # the footer survived
     match = re.search(r"…and \*\*(\d+) more changes\*\* not shown here \(([^)]*)\)", body)
