@@ -10,6 +10,7 @@ import click
 
 from curatorbot.commands.importer import import_
 from curatorbot.commands.lint import lint
+from curatorbot.commands.publish import issue, pr
 from curatorbot.commands.render import render
 
-COMMANDS: list[click.Command] = [lint, render, import_]
+COMMANDS: list[click.Command] = [lint, render, import_, pr, issue]

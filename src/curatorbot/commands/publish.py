@@ -1,0 +1,189 @@
+"""`curatorbot pr` and `curatorbot issue`: publish the update and the health report on GitHub.
+
+`pr` takes the catalog as `update` wrote it plus the plan file (`update --plan-out`), and
+keeps one pull request for it; `issue` takes a JSON check report and keeps one health issue.
+Both read GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL; `--dry-run` prints exactly what
+would be sent and needs no token. Both print one outcome line (created, updated, reopened,
+unchanged, closed, held, nothing) and append it to GITHUB_STEP_SUMMARY when that is set.
+A GitHub API failure exits 4; a rerun converges to the same single pull request and issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+import click
+
+from curatorbot.catalog import parse_catalog
+from curatorbot.catalog.load import read_text
+from curatorbot.errors import UsageError
+from curatorbot.plan import Change, load_plan
+from curatorbot.publish.github import GitHubConfig, GitHubRepo
+from curatorbot.publish.health import issue_body, issue_title, load_report
+from curatorbot.publish.health_issue import HealthIssueSpec, sync_health_issue
+from curatorbot.publish.outcome import Outcome
+from curatorbot.publish.pr_body import pr_body, pr_title
+from curatorbot.publish.pull_request import PullRequestSpec, commit_message, sync_pull_request
+from curatorbot.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+HEALTH_LABEL = "curatorbot-health"
+
+
+def github_options(func: F) -> F:
+    """Pacing and retry options shared by `pr` and `issue` (each also read from the env)."""
+    options = [
+        click.option("--dry-run", is_flag=True,
+                     help="Print what would be sent to GitHub; send nothing, need no token."),
+        click.option("--write-interval", type=click.FloatRange(min=0), default=1.0,
+                     show_default=True, envvar="CURATORBOT_WRITE_INTERVAL",
+                     help="Seconds between write requests (GitHub's secondary rate limits)."),
+        click.option("--max-wait", type=click.FloatRange(min=0), default=300.0,
+                     show_default=True, envvar="CURATORBOT_MAX_WAIT",
+                     help="Most seconds a run spends waiting to retry 5xx and rate limits."),
+        click.option("--backoff", type=click.FloatRange(min=0), default=2.0, hidden=True,
+                     envvar="CURATORBOT_RETRY_BACKOFF"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _connect(write_interval: float, max_wait: float, backoff: float) -> GitHubRepo:
+    config = GitHubConfig.from_env(os.environ, seconds_between_writes=write_interval,
+                                   max_wait=max_wait, backoff=backoff)
+    return GitHubRepo(config)
+
+
+def _report(outcome: Outcome, title: str, body: str) -> None:
+    """The outcome line on stdout; in GitHub Actions also the text in the job summary."""
+    click.echo(str(outcome))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as stream:
+            stream.write(f"## curatorbot {outcome}\n\n**{title}**\n\n{body}\n")
+
+
+def _dry_run(command: str, fields: Sequence[tuple[str, str]], body: str) -> None:
+    click.echo(f"# curatorbot {command} --dry-run: nothing was sent")
+    for name, value in fields:
+        click.echo(f"{name}: {value}")
+    click.echo("")
+    click.echo(body, nl=False)
+
+
+def _repo_path(catalog: Path, given: str | None) -> str:
+    """The catalog's path inside the repository, with forward slashes."""
+    if given:
+        path = PurePosixPath(given)
+    else:
+        local = catalog.resolve()
+        try:
+            path = PurePosixPath(local.relative_to(Path.cwd().resolve()).as_posix())
+        except ValueError:
+            raise UsageError(f"{catalog} is outside the working directory; run from the "
+                             "repository's root or give --path-in-repo") from None
+    if path.is_absolute() or ".." in path.parts or not path.name:
+        raise UsageError(f"--path-in-repo {given!r} must be a relative path inside the "
+                         "repository")
+    return str(path)
+
+
+def _read_plan(path: Path | None) -> list[Change]:
+    if path is None:
+        return []
+    try:
+        return load_plan(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such plan; write it with "
+                         "`curatorbot update --plan-out PATH`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the plan ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: {exc}; it should be what `update --plan-out` wrote") from None
+
+
+@click.command()
+@click.option("--catalog", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("catalog.yaml"), show_default=True,
+              help="The catalog as `update` wrote it.")
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The plan of changes written by `curatorbot update --plan-out PATH`.")
+@click.option("--path-in-repo", help="The catalog's path in the repository "
+              "(default: --catalog, relative to the working directory).")
+@click.option("--branch", help="Branch of the pull request (default: the catalog's "
+              "`branch` setting, curatorbot/update).")
+@click.option("--label", "labels", multiple=True,
+              help="Label of the pull request, repeatable (default: the `labels` setting).")
+@github_options
+def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, branch: str | None,
+       labels: tuple[str, ...], dry_run: bool, write_interval: float, max_wait: float,
+       backoff: float) -> None:
+    """Keep one pull request with the catalog update on its branch.
+
+    The branch is rebuilt from the default branch and force-updated; the pull request is
+    closed (and the branch deleted) once the default branch has the update, and left alone
+    with a comment when a person pushed to its branch (outcome "held").
+    """
+    text = read_text(catalog)
+    settings = Settings().merged(parse_catalog(text, str(catalog)).settings)
+    changes = _read_plan(plan_path)
+    path = _repo_path(catalog, path_in_repo)
+    branch = branch or settings.branch
+    labels = labels or settings.labels
+    title = pr_title(changes)
+    spec = PullRequestSpec(path=path, text=text, title=title, body=pr_body(changes, path),
+                           branch=branch, labels=tuple(labels),
+                           commit_message=commit_message(title))
+    if dry_run:
+        _dry_run("pr", [("repository", os.environ.get("GITHUB_REPOSITORY") or "(unset)"),
+                        ("file", path), ("branch", branch), ("labels", ", ".join(labels)),
+                        ("title", title)], spec.body)
+        return
+    gh = _connect(write_interval, max_wait, backoff)
+    try:
+        _report(sync_pull_request(gh, spec), spec.title, spec.body)
+    finally:
+        gh.close()
+
+
+@click.command()
+@click.option("--report", "report_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON check report (`check --format json --output FILE`).")
+@click.option("--health-label", default=HEALTH_LABEL, show_default=True,
+              help="The label that finds the one health issue.")
+@click.option("--label", "labels", multiple=True, default=Settings().labels,
+              show_default=True, help="More labels for the issue, repeatable.")
+@github_options
+def issue(report_path: Path, health_label: str, labels: tuple[str, ...], dry_run: bool,
+          write_interval: float, max_wait: float, backoff: float) -> None:
+    """Keep one health issue listing dead, erroring, timing-out and blocked links.
+
+    Updated in place, closed with a comment when all links are healthy, reopened when
+    problems return. The issue is found by its label, never by search.
+    """
+    rows = load_report(report_path)
+    today = dt.datetime.now(dt.UTC).date()
+    spec = HealthIssueSpec(title=issue_title(rows), body=issue_body(rows, today),
+                           label=health_label, labels=(health_label, *labels),
+                           problems=len(rows))
+    if dry_run:
+        state = "open" if rows else "closed (all links healthy)"
+        _dry_run("issue", [("repository", os.environ.get("GITHUB_REPOSITORY") or "(unset)"),
+                           ("labels", ", ".join(dict.fromkeys(spec.labels))),
+                           ("state", state), ("title", spec.title)], spec.body)
+        return
+    gh = _connect(write_interval, max_wait, backoff)
+    try:
+        _report(sync_health_issue(gh, spec), spec.title, spec.body)
+    finally:
+        gh.close()

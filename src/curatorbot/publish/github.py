@@ -1,0 +1,404 @@
+"""The only module that talks to PyGithub: settings, paced clients, retries, error translation.
+
+`GitHubConfig` reads `GITHUB_TOKEN`, `GITHUB_REPOSITORY` and `GITHUB_API_URL` the way GitHub
+Actions sets them. `GitHubRepo` offers the few operations publishing needs (refs, commits,
+file blobs, pull requests, issues, labels, comments) as plain values, so that the logic in
+`pull_request.py` and `health_issue.py` never touches a PyGithub object.
+
+Every call goes through `GitHubRepo._call`:
+- PyGithub's own retries are off (`retry=None`); tenacity retries 5xx answers, connection
+  failures and rate limits (403/429 with GitHub's rate-limit message or headers), waiting what
+  `Retry-After` / `x-ratelimit-reset` ask for, or backing off exponentially. All waits of a
+  run share one budget (`max_wait`): a rate limit that resets later than the budget allows
+  fails at once instead of sleeping for an hour.
+- Creating calls (issues, pull requests, comments) are not retried after a 5xx, because
+  GitHub may have done the work before failing; the next run finds what was created, so a
+  rerun converges instead of duplicating.
+- Writes are paced by PyGithub's `seconds_between_writes` (GitHub's secondary limits on
+  content creation); tests set it to 0.
+- Any failure left becomes one `GitHubError` (exit 4) with a one-line message that never
+  contains the token.
+
+The token is only ever given to PyGithub with `base_url=GITHUB_API_URL`; PyGithub refuses to
+follow URLs to other hosts and drops the Authorization header on redirects to them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import github
+import requests
+from github import Auth, GithubException, InputGitTreeElement, RateLimitExceededException
+from tenacity import RetryCallState, Retrying, retry_if_exception
+
+from curatorbot import __version__
+from curatorbot.errors import GitHubError, UsageError
+from curatorbot.publish.markdown import one_line
+
+T = TypeVar("T")
+
+DEFAULT_API_URL = "https://api.github.com"
+
+
+@dataclass(frozen=True)
+class GitHubConfig:
+    """Where and how to reach GitHub. The token is kept out of `repr`."""
+
+    repository: str
+    token: str = field(default="", repr=False)
+    api_url: str = DEFAULT_API_URL
+    seconds_between_requests: float = 0.0
+    seconds_between_writes: float = 1.0
+    max_attempts: int = 4
+    max_wait: float = 300.0
+    backoff: float = 2.0
+    timeout: int = 30
+
+    @property
+    def owner(self) -> str:
+        return self.repository.split("/", 1)[0]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, need_token: bool = True,
+                 **tuning: Any) -> GitHubConfig:
+        """Settings from GitHub Actions' variables; UsageError (exit 3) when one is missing."""
+        token = env.get("GITHUB_TOKEN", "").strip()
+        repository = env.get("GITHUB_REPOSITORY", "").strip()
+        api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
+        if need_token and not token:
+            raise UsageError("GITHUB_TOKEN is not set; give the job a token with contents, "
+                             "pull-requests and issues write permission, or use --dry-run")
+        if need_token and (repository.count("/") != 1 or not all(repository.split("/"))):
+            raise UsageError(f"GITHUB_REPOSITORY must be OWNER/NAME, not {repository!r}")
+        parts = urlsplit(api_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"GITHUB_API_URL must be an http(s) URL, not {api_url!r}")
+        return cls(repository=repository, token=token, api_url=api_url, **tuning)
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """A git commit: its tree, parents and message."""
+
+    sha: str
+    tree_sha: str
+    message: str
+    parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Thread:
+    """An issue or pull request, as far as publishing cares."""
+
+    number: int
+    title: str
+    body: str
+    state: str
+    labels: frozenset[str]
+    is_pull: bool = False
+    head_ref: str = ""
+    head_sha: str = ""
+
+
+class GitHubRepo:
+    """One repository on one GitHub API host, reached through a paced PyGithub client."""
+
+    def __init__(self, config: GitHubConfig,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.config = config
+        self._sleep = sleep
+        self._waited = 0.0
+        self._client = github.Github(
+            auth=Auth.Token(config.token) if config.token else None,
+            base_url=config.api_url,
+            timeout=config.timeout,
+            user_agent=f"curatorbot/{__version__}",
+            per_page=100,
+            retry=None,
+            seconds_between_requests=config.seconds_between_requests or None,
+            seconds_between_writes=config.seconds_between_writes or None,
+            lazy=True,
+        )
+        self._repo = self._client.get_repo(config.repository)  # lazy: no request yet
+        self._objects: dict[Any, Any] = {}  # PyGithub objects met so far, for later edits
+
+    def close(self) -> None:
+        self._client.close()
+
+    # --- retries and translation ---------------------------------------------------------
+
+    def _call(self, what: str, fn: Callable[[], T], *, creates: bool = False) -> T:
+        """Run `fn` with retries; translate whatever is left into one GitHubError."""
+        retrying = Retrying(
+            retry=retry_if_exception(lambda exc: _transient(exc, creates)),
+            wait=self._wait, stop=self._stop, sleep=self._sleep, reraise=True,
+            before_sleep=self._spend,
+        )
+        try:
+            return retrying(fn)
+        except GithubException as exc:
+            raise GitHubError(self._describe(what, exc)) from None
+        except requests.RequestException as exc:
+            host = urlsplit(self.config.api_url).netloc
+            raise GitHubError(self._scrub(
+                f"{what}: cannot reach the GitHub API at {host} ({type(exc).__name__}); "
+                "check GITHUB_API_URL and the network, then run again")) from None
+        except (AssertionError, RuntimeError) as exc:
+            # PyGithub's refusal to follow a URL or redirect off the API host.
+            raise GitHubError(self._scrub(
+                f"{what}: refused an answer pointing away from the API host "
+                f"({one_line(exc, 120)}); the token is only sent to GITHUB_API_URL")) from None
+
+    def _find(self, what: str, fn: Callable[[], T]) -> T | None:
+        """Like `_call`, but a 404 means 'there is none' and gives None."""
+        def attempt() -> T | None:
+            try:
+                return fn()
+            except GithubException as exc:
+                if exc.status == 404:
+                    return None
+                raise
+        return self._call(what, attempt)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        headers = {k.lower(): v for k, v in (getattr(exc, "headers", None) or {}).items()}
+        try:
+            if "retry-after" in headers:
+                return max(float(headers["retry-after"]), 0.0)
+            if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
+                return max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0) + 1.0
+        except ValueError:
+            pass
+        return float(self.config.backoff * 2 ** (state.attempt_number - 1))
+
+    def _stop(self, state: RetryCallState) -> bool:
+        if state.attempt_number >= self.config.max_attempts:
+            return True
+        return self._waited + state.upcoming_sleep > self.config.max_wait
+
+    def _spend(self, state: RetryCallState) -> None:
+        self._waited += state.upcoming_sleep
+
+    def _scrub(self, message: str) -> str:
+        token = self.config.token
+        return message.replace(token, "***") if token else message
+
+    def _describe(self, what: str, exc: GithubException) -> str:
+        data = exc.data if isinstance(exc.data, dict) else {}
+        message = one_line(data.get("message") or "", 200)
+        details = "; ".join(one_line(e.get("message") or e.get("code") or "", 120)
+                            for e in data.get("errors") or () if isinstance(e, dict))
+        answer = f"HTTP {exc.status}" + (f" {message}" if message else "")
+        answer += f" ({details})" if details else ""
+        if _is_rate_limit(exc):
+            hint = (f"GitHub's rate limit did not clear within this run's {self.config.max_wait:g}"
+                    " s of waiting; run again later")
+        elif exc.status == 401:
+            hint = "GITHUB_TOKEN was refused; check that it is valid"
+        elif exc.status == 403:
+            hint = ("the token lacks permission; the job needs contents, pull-requests and "
+                    "issues: write")
+        elif exc.status == 404:
+            hint = (f"check GITHUB_REPOSITORY ({self.config.repository}) and that the token "
+                    "can see it")
+        elif exc.status >= 500:
+            hint = "GitHub kept failing after retries; run again later (a rerun converges)"
+        else:
+            hint = "run again; if it persists, report it with this message"
+        return self._scrub(f"GitHub API: {what} failed: {answer}; {hint}")
+
+    # --- repository, refs, commits, files ------------------------------------------------
+
+    def default_branch(self) -> str:
+        return self._call("reading the repository", lambda: str(self._repo.default_branch))
+
+    def branch_sha(self, branch: str) -> str | None:
+        """The commit a branch points at, or None when the branch does not exist."""
+        def get() -> str:
+            ref = self._repo.get_git_ref(f"heads/{branch}")
+            sha = str(ref.object.sha)  # with a lazy client, this is the GET
+            self._objects[("ref", branch)] = ref
+            return sha
+        return self._find(f"reading branch {branch}", get)
+
+    def commit(self, sha: str) -> CommitInfo:
+        def get() -> CommitInfo:
+            commit = self._repo.get_git_commit(sha)
+            self._objects[("commit", sha)] = commit
+            return CommitInfo(sha=commit.sha, tree_sha=commit.tree.sha, message=commit.message,
+                              parents=tuple(p.sha for p in commit.parents))
+        return self._call(f"reading commit {sha[:12]}", get)
+
+    def file_sha(self, path: str, ref: str) -> str | None:
+        """The blob sha of a file on a branch, or None when it is not there."""
+        def get() -> str | None:
+            content = self._repo.get_contents(path, ref=ref)
+            return None if isinstance(content, list) else str(content.sha)
+        return self._find(f"reading {path} on {ref}", get)
+
+    def create_commit(self, parent_sha: str, path: str, text: str, message: str) -> str:
+        """A new commit on top of `parent_sha` whose tree has `path` set to `text`."""
+        parent = self._objects.get(("commit", parent_sha))
+        if parent is None:
+            self.commit(parent_sha)
+            parent = self._objects[("commit", parent_sha)]
+        element = InputGitTreeElement(path=path, mode="100644", type="blob", content=text)
+        tree = self._call("creating the git tree",
+                          lambda: self._repo.create_git_tree([element], base_tree=parent.tree))
+        commit = self._call("creating the commit",
+                            lambda: self._repo.create_git_commit(message, tree, [parent]))
+        return str(commit.sha)
+
+    def point_branch(self, branch: str, sha: str) -> None:
+        """Create `branch` at `sha`, or force-move it there when it exists."""
+        ref = self._objects.get(("ref", branch))
+        if ref is not None:
+            self._call(f"moving branch {branch}", lambda: ref.edit(sha, force=True))
+            return
+        def create() -> None:
+            self._objects[("ref", branch)] = self._repo.create_git_ref(f"refs/heads/{branch}", sha)
+        self._call(f"creating branch {branch}", create)
+
+    def delete_branch(self, branch: str) -> None:
+        ref = self._objects.get(("ref", branch))
+        if ref is None:
+            return
+        def delete() -> None:
+            try:
+                ref.delete()
+            except GithubException as exc:
+                if exc.status not in (404, 422):  # 422: "Reference does not exist"
+                    raise
+        self._call(f"deleting branch {branch}", delete)
+        self._objects.pop(("ref", branch), None)
+
+    # --- pull requests, issues, labels, comments -----------------------------------------
+
+    def open_pulls(self, branch: str) -> list[Thread]:
+        """Open pull requests whose head is `branch` of this repository."""
+        def get() -> list[Thread]:
+            pulls = self._repo.get_pulls(state="open", head=f"{self.config.owner}:{branch}")
+            found = []
+            for pull in pulls:
+                if pull.head.ref != branch:
+                    continue
+                self._objects[("thread", pull.number)] = pull
+                found.append(Thread(number=pull.number, title=pull.title, body=pull.body or "",
+                                    state=pull.state, labels=frozenset(x.name for x in pull.labels),
+                                    is_pull=True, head_ref=pull.head.ref, head_sha=pull.head.sha))
+            return sorted(found, key=lambda t: t.number)
+        return self._call("listing open pull requests", get)
+
+    def create_pull(self, title: str, body: str, head: str, base: str) -> int:
+        def create() -> int:
+            pull = self._repo.create_pull(base=base, head=head, title=title, body=body,
+                                          maintainer_can_modify=True)
+            self._objects[("thread", pull.number)] = pull
+            return int(pull.number)
+        return self._call("opening the pull request", create, creates=True)
+
+    def issues_labelled(self, label: str) -> list[Thread]:
+        """Every issue (open or closed, pull requests left out) carrying `label`."""
+        def get() -> list[Thread]:
+            found = []
+            for issue in self._repo.get_issues(state="all", labels=[label], sort="created",
+                                               direction="asc"):
+                if "/pull/" in issue.html_url:  # `pull_request` would cost a GET per issue
+                    continue
+                self._objects[("thread", issue.number)] = issue
+                found.append(Thread(number=issue.number, title=issue.title,
+                                    body=issue.body or "", state=issue.state,
+                                    labels=frozenset(x.name for x in issue.labels)))
+            return sorted(found, key=lambda t: t.number)
+        return self._call(f"listing issues labelled {label}", get)
+
+    def create_issue(self, title: str, body: str, labels: list[str]) -> int:
+        def create() -> int:
+            issue = self._repo.create_issue(title=title, body=body, labels=labels)
+            self._objects[("thread", issue.number)] = issue
+            return int(issue.number)
+        return self._call("opening the health issue", create, creates=True)
+
+    def _thread(self, number: int) -> Any:
+        obj = self._objects.get(("thread", number))
+        if obj is None:
+            obj = self._call(f"reading #{number}", lambda: self._repo.get_issue(number))
+            self._objects[("thread", number)] = obj
+        return obj
+
+    def edit(self, number: int, *, title: str | None = None, body: str | None = None,
+             state: str | None = None) -> None:
+        """Change an issue's or pull request's title, body or state (open/closed)."""
+        obj = self._thread(number)
+        changes = {k: v for k, v in (("title", title), ("body", body), ("state", state))
+                   if v is not None}
+        self._call(f"updating #{number}", lambda: obj.edit(**changes))
+
+    def add_labels(self, number: int, labels: list[str]) -> None:
+        obj = self._thread(number)
+        self._call(f"labelling #{number}", lambda: obj.add_to_labels(*labels))
+
+    def comments(self, number: int) -> list[str]:
+        obj = self._thread(number)
+        getter = obj.get_issue_comments if hasattr(obj, "get_issue_comments") else obj.get_comments
+        return self._call(f"reading the comments of #{number}",
+                          lambda: [c.body or "" for c in getter()])
+
+    def comment(self, number: int, body: str) -> None:
+        obj = self._thread(number)
+        poster = obj.create_issue_comment if hasattr(obj, "create_issue_comment") \
+            else obj.create_comment
+        self._call(f"commenting on #{number}", lambda: poster(body), creates=True)
+
+    def comment_once(self, number: int, body: str) -> None:
+        """Post `body` unless it already is the last comment (a rerun after a failure)."""
+        comments = self.comments(number)
+        if not comments or comments[-1] != body:
+            self.comment(number, body)
+
+    def ensure_labels(self, labels: list[str], color: str = "5319e7") -> None:
+        """Create whichever of `labels` the repository does not have yet."""
+        existing = self._call("listing labels",
+                              lambda: {x.name.lower() for x in self._repo.get_labels()})
+        for name in labels:
+            if name.lower() in existing:
+                continue
+            def create(name: str = name) -> None:
+                # Through the public requester: Repository.create_label insists on a long
+                # graduated preview media type that strict servers (Prism) refuse with 406.
+                try:
+                    self._client.requester.requestJsonAndCheck(
+                        "POST", f"/repos/{self.config.repository}/labels",
+                        input={"name": name, "color": color,
+                               "description": "Opened and kept up to date by curatorbot"})
+                except GithubException as exc:
+                    if exc.status != 422:  # 422: created meanwhile, which is what we want
+                        raise
+            self._call(f"creating label {name}", create)
+
+
+def _is_rate_limit(exc: BaseException) -> bool:
+    if isinstance(exc, RateLimitExceededException):
+        return True
+    if not isinstance(exc, GithubException) or exc.status not in (403, 429):
+        return False
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    return exc.status == 429 or "retry-after" in headers \
+        or headers.get("x-ratelimit-remaining") == "0"
+
+
+def _transient(exc: BaseException, creates: bool) -> bool:
+    """Worth another try: rate limits always; 5xx and lost connections unless creating."""
+    if _is_rate_limit(exc):
+        return True
+    if creates:
+        return False
+    if isinstance(exc, GithubException):
+        return exc.status >= 500
+    return isinstance(exc, requests.ConnectionError | requests.Timeout)

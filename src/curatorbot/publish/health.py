@@ -1,0 +1,157 @@
+"""The health issue's input and text: `HealthRow` per failing link, title and body.
+
+Rows come from a check report (the JSON report of the design contract, whose results may
+also carry `first_failure` and `strikes` from the run history) or straight from
+`LinkResult`s plus their history. Only links that need a person's attention become rows:
+dead, erroring, timing out and blocked ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from curatorbot.errors import UsageError
+from curatorbot.publish.markdown import BODY_LIMIT, Section, build_body, code, text
+from curatorbot.publish.pr_body import IGNORE_HINT, counted
+from curatorbot.results import LinkResult, Status
+
+ISSUE_MARKER = "<!-- curatorbot:health -->"
+
+# Table order, heading, and the words of the title and summary.
+STATUSES: tuple[tuple[Status, str, str], ...] = (
+    (Status.DEAD, "Dead", "dead"),
+    (Status.ERROR, "Erroring", "erroring"),
+    (Status.TIMEOUT, "Timing out", "timing out"),
+    (Status.BLOCKED, "Blocked (cannot be verified)", "blocked"),
+)
+ATTENTION = frozenset(status for status, _, _ in STATUSES)
+
+HEADER = ("Entry", "URL", "Answer", "Failing since", "Strikes")
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    """One link that needs attention, with how long it has been failing."""
+
+    url: str
+    status: Status
+    entry: str = ""
+    line: int = 0
+    http_status: int | None = None
+    error: str | None = None
+    first_failure: str | None = None
+    strikes: int = 0
+    also_used: int = 0
+
+    @classmethod
+    def from_result(cls, result: LinkResult, entry: str, line: int,
+                    first_failure: str | None = None, strikes: int = 0) -> HealthRow:
+        """A row from a checker result plus its history (first failure date, strikes)."""
+        return cls(url=result.url, status=result.status, entry=entry, line=line,
+                   http_status=result.http_status, error=result.error,
+                   first_failure=first_failure, strikes=strikes)
+
+
+def rows_from_report(data: Any, name: str = "report") -> list[HealthRow]:
+    """The rows needing attention in a parsed JSON check report; UsageError if malformed."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("results"), list):
+        raise UsageError(f"{name}: not a curatorbot check report (no 'results' list); "
+                         "write one with `curatorbot check --format json --output FILE`")
+    rows = []
+    for number, item in enumerate(data["results"], 1):
+        try:
+            status = Status(item["status"])
+            if status not in ATTENTION:
+                continue
+            rows.append(HealthRow(
+                url=str(item["url"]), status=status, entry=str(item.get("entry") or ""),
+                line=int(item.get("line") or 0), http_status=_int_or_none(item.get("http_status")),
+                error=None if item.get("error") is None else str(item["error"]),
+                first_failure=None if item.get("first_failure") is None
+                else str(item["first_failure"]),
+                strikes=int(item.get("strikes") or 0),
+                also_used=max(len(item.get("used_in") or ()) - 1, 0),
+            ))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UsageError(f"{name}: result {number} is malformed ({type(exc).__name__}: "
+                             f"{exc}); each result needs 'url' and a known 'status'") from None
+    return rows
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def load_report(path: Path) -> list[HealthRow]:
+    """Rows from a JSON check report file; UsageError with the file name if unusable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such report; write it with "
+                         "`curatorbot check --format json --output FILE`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the report ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
+    return rows_from_report(data, str(path))
+
+
+def issue_title(rows: Sequence[HealthRow]) -> str:
+    """`Link health: 2 dead, 1 erroring, 3 blocked`."""
+    counts = [f"{n} {word}" for status, _, word in STATUSES
+              if (n := sum(1 for r in rows if r.status == status))]
+    return "Link health: " + (", ".join(counts) if counts else "all links healthy")
+
+
+def _since(row: HealthRow, today: dt.date) -> str:
+    if not row.first_failure:
+        return "this run"
+    try:
+        days = (today - dt.date.fromisoformat(row.first_failure[:10])).days
+    except ValueError:
+        return code(row.first_failure)
+    return f"{code(row.first_failure[:10])} ({counted(max(days, 0), 'day', 'days')})"
+
+
+def _answer(row: HealthRow) -> str:
+    parts = []
+    if row.http_status is not None:
+        parts.append(code(row.http_status))
+    if row.error:
+        parts.append(text(row.error, 120))
+    return " ".join(parts) or "—"
+
+
+def _row(row: HealthRow, today: dt.date) -> list[str]:
+    entry = code(row.entry) if row.entry else "—"
+    if row.line:
+        entry += f" (line {row.line})"
+    if row.also_used:
+        entry += f" +{row.also_used} more"
+    return [entry, code(row.url), _answer(row), _since(row, today), str(row.strikes or "—")]
+
+
+def _order(row: HealthRow) -> tuple[str, int, str]:
+    # Longest failing first, then file order.
+    return (row.first_failure or "9999", row.line, row.url)
+
+
+def issue_body(rows: Sequence[HealthRow], today: dt.date, limit: int = BODY_LIMIT) -> str:
+    """The health issue's body for `rows` (today's date gives the 'N days' figures)."""
+    counts = [f"{n} {word}" for status, _, word in STATUSES
+              if (n := sum(1 for r in rows if r.status == status))]
+    intro = (f"{ISSUE_MARKER}\ncuratorbot found **{counted(len(rows), 'link', 'links')}** "
+             f"that need attention: {', '.join(counts)}.")
+    sections = [Section(word, heading, HEADER,
+                        [_row(r, today) for r in sorted(rows, key=_order) if r.status == status])
+                for status, heading, word in STATUSES]
+    footer = ("---\nDead links are marked in the catalog once confirmed; blocked links refuse "
+              "robots and cannot be verified, which proves nothing about the page.\n\n"
+              f"{IGNORE_HINT}\n\nThis issue is updated in place on every run and closed when "
+              "all links are healthy.")
+    return build_body(intro, sections, footer, "links", limit)
