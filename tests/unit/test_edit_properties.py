@@ -25,7 +25,8 @@ TEXT = st.text(
                            exclude_characters="\u2028\u2029\x85\ufeff"),
     min_size=1, max_size=20,
 ).filter(lambda s: s.strip() == s and s.isprintable())
-SLUG = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
+SLUG = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True).filter(
+    lambda s: yaml.safe_load(s) == s)
 URL = st.builds(lambda host, path: f"https://{host}.org/{path}", SLUG, SLUG)
 COMMENT = st.one_of(st.just(""), st.builds(lambda t: "  # " + t, TEXT))
 STYLE = st.sampled_from(["plain", "single", "double"])
