@@ -21,6 +21,9 @@ from curatorbot.catalog.model import BOT_KEYS, KINDS, Catalog, Entry, Link, Sect
 from curatorbot.errors import CatalogError, CatalogInvalid, Problem
 from curatorbot.settings import SETTING_TYPES
 
+# libyaml's composer when PyYAML has it (same nodes and marks, about 4x faster), else Python's.
+_COMPOSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 ROOT_KEYS = ("version", "title", "description", "source", "settings", "sections")
@@ -75,7 +78,7 @@ def parse_catalog(text: str, name: str = "catalog.yaml") -> Catalog:
 def compose(text: str, name: str) -> yaml.Node:
     """The YAML node tree of `text` (safe loading), or CatalogInvalid with the line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
