@@ -27,6 +27,7 @@ class ChangeKind(enum.StrEnum):
     DEAD = "dead"                  # a link confirmed dead (marked, never deleted)
     METADATA = "metadata"          # title, stars, last push... refreshed
     CLEANUP = "cleanup"            # URL hygiene: tracking parameters, redirect wrappers
+    HELD = "held"                  # a redirect NOT applied (to a home or login page): review
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ class Change:
     line: int = 0
     url: str = ""
     evidence: Evidence = dc_field(default_factory=Evidence)
+
+    @property
+    def applies(self) -> bool:
+        """Whether this change edits the catalog (held redirects are only reported)."""
+        return self.kind != ChangeKind.HELD and bool(self.path)
 
 
 def change_to_json(change: Change) -> dict[str, Any]:

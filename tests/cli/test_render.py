@@ -40,7 +40,7 @@ sections:
             kind: event
             links:
               - url: https://gp.example.invalid/
-                bot: {dead: true, first_failure: "2026-01-02T00:00:00Z"}
+                bot: {dead_since: "2026-01-02"}
 """
 
 

@@ -183,11 +183,11 @@ sections:
           - url: https://github.example.invalid/o/r
             label: code
             bot: {stars: 1234, pushed: "2025-03-04T10:00:00Z", archived: true,
-                  status: ok, title: 'The "real" title'}
+                  title: 'The "real" title'}
           - url: https://gone.example.invalid/
-            bot: {dead: true, first_failure: "2026-01-02T03:04:05Z", status: dead, strikes: 3}
+            bot: {dead_since: "2026-01-02", checked: "2026-01-20"}
           - url: https://slow.example.invalid/
-            bot: {status: timeout}
+            bot: {checked: "2026-01-20"}
           - url: https://fresh.example.invalid/
 """
 
@@ -198,7 +198,7 @@ def test_bot_data_shows_as_compact_badges_after_the_link() -> None:
             " — ★ 1.2k · pushed 2025-03 · archived\n") in page
     assert "  - [gone.example.invalid](https://gone.example.invalid/) — dead since 2026-01-02\n" \
         in page
-    assert "  - [slow.example.invalid](https://slow.example.invalid/) — timeout\n" in page
+    assert "  - [slow.example.invalid](https://slow.example.invalid/)\n" in page
     assert "  - [fresh.example.invalid](https://fresh.example.invalid/)\n" in page
     seen = _read(page)
     assert ("https://github.example.invalid/o/r", 'The "real" title', "code") in seen.links
@@ -215,10 +215,10 @@ def test_badge_seam_can_be_replaced() -> None:
     ({"stars": 1000}, ["★ 1k"]),
     ({"stars": 15_400}, ["★ 15k"]),
     ({"stars": 2_345_678}, ["★ 2.3M"]),
-    ({"status": "ok", "pushed": "2024-12-31"}, ["pushed 2024-12"]),
-    ({"dead": True}, ["dead"]),
-    ({"status": "redirect", "archived": False}, ["redirect"]),
-    ({"status": "dead", "dead": True, "first_failure": "2026-01-02"}, ["dead since 2026-01-02"]),
+    ({"checked": "2026-01-01", "pushed": "2024-12-31"}, ["pushed 2024-12"]),
+    ({"archived": False}, []),
+    ({"dead_since": "2026-01-02", "stars": 3, "archived": True},
+     ["★ 3", "archived", "dead since 2026-01-02"]),
 ])
 def test_link_badges(bot: dict[str, object], expected: list[str]) -> None:
     assert link_badges(Link(url="https://a.invalid/", line=1, bot=bot)) == expected

@@ -29,22 +29,14 @@ KINDS: tuple[str, ...] = (
 
 # Keys curatorbot maintains under a link's `bot:` mapping, with the YAML types they hold.
 BOT_KEYS: Mapping[str, tuple[type, ...]] = {
-    "status": (str,),
-    "http_status": (int,),
-    "final_url": (str,),
-    "title": (str,),
-    "checked": (str,),
-    "first_failure": (str,),
-    "strikes": (int,),
-    "dead": (bool,),
-    "repo": (str,),
-    "stars": (int,),
-    "pushed": (str,),
-    "archived": (bool,),
-    "default_branch": (str,),
-    "description": (str,),
-    "license": (str,),
-    "note": (str,),
+    "title": (str,),          # the page's own title (or the video's, the repository's)
+    "checked": (str,),        # date of the last run that changed this link's data
+    "dead_since": (str,),     # confirmed dead (N failing runs); date of the first failure
+    "repo": (str,),           # GitHub: the repository's current owner/name
+    "stars": (int,),          # GitHub: stargazers, rewritten only on a meaningful change
+    "pushed": (str,),         # GitHub: date of the last push (month-level churn is skipped)
+    "archived": (bool,),      # GitHub: archived by its owner
+    "license": (str,),        # GitHub: SPDX id of the licence
 }
 
 

@@ -11,7 +11,7 @@ the characters that would start emphasis, links, HTML, tables or block structure
 the same bytes every time (LF line endings, exactly one final newline).
 
 Health and metadata enter through one seam, `link_badges(link)`: it reads the link's
-bot-maintained `bot:` mapping (status, stars, pushed, archived, dead, first_failure) and
+bot-maintained `bot:` mapping (title, stars, pushed, archived, dead_since) and
 returns short badges shown after the link (`★ 1.2k · pushed 2025-03 · archived`). A page
 title found by the bot becomes the link's Markdown title (shown on hover).
 """
@@ -36,7 +36,6 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~!#])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
 _URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C",
                '"': "%22", "`": "%60"}
-_QUIET_STATUSES = frozenset({"ok", "excluded"})
 
 
 def escape_text(text: str) -> str:
@@ -99,13 +98,9 @@ def link_badges(link: Link) -> list[str]:
         badges.append(f"pushed {pushed[:7]}")
     if bot.get("archived") is True:
         badges.append("archived")
-    if bot.get("dead") is True:
-        since = bot.get("first_failure")
-        badges.append(f"dead since {since[:10]}" if isinstance(since, str) and since else "dead")
-    else:
-        status = bot.get("status")
-        if isinstance(status, str) and status and status not in _QUIET_STATUSES:
-            badges.append(status)
+    since = bot.get("dead_since")
+    if isinstance(since, str) and since:
+        badges.append(f"dead since {since[:10]}")
     return badges
 
 

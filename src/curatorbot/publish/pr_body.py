@@ -26,6 +26,8 @@ KINDS: tuple[tuple[ChangeKind, str, str, str], ...] = (
     (ChangeKind.DEAD, "Confirmed dead", "dead link", "dead links"),
     (ChangeKind.METADATA, "Metadata refreshed", "metadata update", "metadata updates"),
     (ChangeKind.CLEANUP, "URLs cleaned up", "URL clean-up", "URL clean-ups"),
+    (ChangeKind.HELD, "Redirects not applied (to a home or login page: please review)",
+     "redirect held for review", "redirects held for review"),
 )
 
 HEADER = ("Entry", "Field", "Old", "New", "Evidence")
