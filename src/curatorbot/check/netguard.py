@@ -11,7 +11,8 @@ The resolver also caches answers, failures included, for the run (`ttl` seconds)
 shares one lookup between concurrent requests to the same name.
 
 `StaticResolver` maps names to addresses from a table (with `*.suffix` wildcards) and fails
-every other name, like an authoritative server answering NXDOMAIN: tests and benchmarks use
+every other name, like an authoritative server answering NXDOMAIN (or, with `fallback`,
+asks the system resolver): the CLI's `--resolve NAME=ADDRESS` (as curl's), tests and benchmarks use
 it to give loopback servers host names without touching the system resolver.
 """
 
@@ -146,9 +147,12 @@ class StaticResolver(AbstractResolver):
     `temporary` names fail with EAI_AGAIN (no resolver reachable) instead of EAI_NONAME.
     """
 
-    def __init__(self, table: Mapping[str, str], temporary: frozenset[str] = frozenset()) -> None:
+    def __init__(self, table: Mapping[str, str], temporary: frozenset[str] = frozenset(),
+                 fallback: bool = False) -> None:
         self._table = {k.lower(): v for k, v in table.items()}
         self._temporary = temporary
+        self._use_fallback = fallback
+        self._fallback: AbstractResolver | None = None
 
     async def resolve(self, host: str, port: int = 0,
                       family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
@@ -162,10 +166,27 @@ class StaticResolver(AbstractResolver):
                     address = value
                     break
         if address is None:
+            if self._use_fallback:
+                if self._fallback is None:
+                    self._fallback = ThreadedResolver()
+                return await self._fallback.resolve(host, port, family)
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         ip_family = socket.AF_INET6 if ":" in address else socket.AF_INET
         return [ResolveResult(hostname=host, host=address, port=port, family=ip_family,
                               proto=0, flags=socket.AI_NUMERICHOST)]
 
     async def close(self) -> None:
-        return None
+        if self._fallback is not None:
+            await self._fallback.close()
+
+
+def parse_resolve(specs: Mapping[str, str] | list[str] | tuple[str, ...]) -> dict[str, str]:
+    """`["*.test=127.0.0.2", "a.example=10.0.0.1"]` -> {name: address}; ValueError if bad."""
+    table: dict[str, str] = {}
+    for spec in specs:
+        name, sep, address = spec.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"{spec!r} is not NAME=ADDRESS")
+        ipaddress.ip_address(address.strip())  # ValueError when not an address
+        table[name.strip().lower()] = address.strip()
+    return table

@@ -97,9 +97,10 @@ class Checker:
         self.lookahead = lookahead or max(10_000, 32 * settings.concurrency)
         self.hosts = HostPool(settings.per_host, settings.min_interval, settings.outage_after)
         self.resolver = GuardedResolver(resolver, allow_private=settings.allow_private)
+        # A fresh default context (not aiohttp's import-time one) honours SSL_CERT_FILE.
         self._ssl: ssl.SSLContext | bool = (False if settings.insecure
                                             else ssl_context if ssl_context is not None
-                                            else True)
+                                            else ssl.create_default_context())
         self._timeout = aiohttp.ClientTimeout(total=settings.timeout,
                                               sock_connect=settings.connect_timeout,
                                               sock_read=settings.timeout)

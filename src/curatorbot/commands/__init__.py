@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from curatorbot.commands.check import check
 from curatorbot.commands.lint import lint
 
-COMMANDS: list[click.Command] = [lint]
+COMMANDS: list[click.Command] = [lint, check]
