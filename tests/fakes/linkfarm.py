@@ -43,6 +43,7 @@ from typing import Any
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+FARM_HOST = web.RequestKey("farm_host", str)
 
 
 @dataclass
@@ -126,7 +127,7 @@ class LinkFarm:
         if self.keep_log:
             stats.log.append((time.monotonic(), request.method, request.path_qs))
         self.user_agents.add(request.headers.get("User-Agent", ""))
-        request["farm_host"] = host
+        request[FARM_HOST] = host
         try:
             if self.latency:
                 await asyncio.sleep(self.latency)
@@ -142,7 +143,7 @@ class LinkFarm:
         parts = request.path.strip("/").split("/")
         kind, rest = parts[0], parts[1:]
         label = rest[-1] if rest else ""
-        key = f"{request['farm_host']}{request.path}"
+        key = f"{request[FARM_HOST]}{request.path}"
         if kind == "ok":
             return _html(200, f"Page {label}")
         if kind == "status" and rest:
@@ -203,7 +204,7 @@ class LinkFarm:
     async def _big(self, request: web.Request) -> web.StreamResponse:
         if request.method == "HEAD":
             return web.Response(status=405)
-        stats = self.stats[request["farm_host"]]
+        stats = self.stats[request[FARM_HOST]]
         response = web.StreamResponse(headers={"Content-Type": "application/octet-stream",
                                                "Content-Length": str(2 * 1024**3)})
         await response.prepare(request)

@@ -55,7 +55,7 @@ def retrying(settings: Settings) -> AsyncRetrying:
         stop=stop_after_attempt(settings.retries + 1),
         retry=retry_if_result(is_transient),
         wait=RetryAfterWait(settings.retry_after_cap, wait_exponential_jitter(
-            initial=backoff, max=max(backoff, BACKOFF_MAX), jitter=backoff)),
+            multiplier=backoff, max=max(backoff, BACKOFF_MAX), jitter=backoff)),
         retry_error_callback=_last_outcome,
         reraise=True,
     )

@@ -302,14 +302,18 @@ class Checker:
         count = 0
 
         async def once() -> Outcome:
-            nonlocal count
+            nonlocal count, method
             if self.hosts.down(host):
                 return Failure(Kind.OUTAGE, f"host outage: {state.last_failure}")
             count += 1
-            return await self._request(method, url, host)
+            outcome = await self._request(method, url, host)
+            if method == "HEAD" and isinstance(outcome, Answer) and outcome.status in (429, 503):
+                method = "GET"  # retry with GET: its body may show a bot wall
+            return outcome
 
         outcome = await with_retries(self.settings, once)
         if method == "HEAD" and isinstance(outcome, Answer) and (
+                outcome.status not in self.settings.accept) and (
                 outcome.status in HEAD_REJECTED_CODES or outcome.status in DEAD_CODES):
             if outcome.status in HEAD_REJECTED_CODES:
                 state.head_rejected = True
