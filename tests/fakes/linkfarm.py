@@ -71,6 +71,8 @@ class LinkFarm:
         self.stats: dict[str, HostStats] = {}
         self.seen: dict[str, int] = {}  # host+path -> times asked (flaky, ratelimit)
         self.user_agents: set[str] = set()
+        self.in_flight = 0          # across all addresses
+        self.max_in_flight_total = 0
         self._servers: list[asyncio.AbstractServer] = []
         self._runner: web.AppRunner | None = None
         self.app = web.Application(middlewares=[self._instrument])
@@ -114,6 +116,7 @@ class LinkFarm:
         for address in self.stats:
             self.stats[address] = HostStats()
         self.seen.clear()
+        self.max_in_flight_total = 0
 
     # -- instrumentation ---------------------------------------------------------------
     @web.middleware
@@ -124,6 +127,8 @@ class LinkFarm:
         stats.requests += 1
         stats.in_flight += 1
         stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+        self.in_flight += 1
+        self.max_in_flight_total = max(self.max_in_flight_total, self.in_flight)
         if self.keep_log:
             stats.log.append((time.monotonic(), request.method, request.path_qs))
         self.user_agents.add(request.headers.get("User-Agent", ""))
@@ -134,6 +139,7 @@ class LinkFarm:
             return await handler(request)
         finally:
             stats.in_flight -= 1
+            self.in_flight -= 1
 
     def max_in_flight(self) -> int:
         return max((s.max_in_flight for s in self.stats.values()), default=0)
