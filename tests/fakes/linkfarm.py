@@ -176,7 +176,9 @@ class LinkFarm:
         if kind == "to":
             return _redirect(302, request.query["url"])
         if kind == "head405":
-            return web.Response(status=405) if request.method == "HEAD" else _html(200, label)
+            if request.method == "HEAD":
+                return web.Response(status=405, text="use GET")
+            return _html(200, label)
         if kind == "flaky":
             self.seen[key] = self.seen.get(key, 0) + 1
             return web.Response(status=500) if self.seen[key] == 1 else _html(200, label)
@@ -198,7 +200,7 @@ class LinkFarm:
                 text="<html><title>Robot Check</title><form action='/errors/validateCaptcha'>"
                      "Type the characters you see</form></html>")
         if kind == "linkedin":
-            return web.Response(status=999, text="")
+            return web.Response(status=999, text="request denied")
         if kind == "big":
             return await self._big(request)
         if kind == "reset":
@@ -231,7 +233,9 @@ def _html(status: int, title: str) -> web.Response:
 
 
 def _redirect(status: int, location: str) -> web.Response:
-    return web.Response(status=status, headers={"Location": location})
+    # A small body, as real servers send: an empty one has no Content-Length, and aiohttp
+    # then closes the connection after the answer.
+    return web.Response(status=status, headers={"Location": location}, text=f"see {location}")
 
 
 def addresses(count: int, start: int = 2) -> list[str]:

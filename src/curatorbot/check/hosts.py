@@ -6,8 +6,9 @@ Every request goes through `HostPool.slot(host)`, which
   exceed the limit (redirect hops and retries included: each takes its own slot);
 * starts requests at least `interval` seconds apart (`min_interval`, 0 by default);
 * honours a slow-down: after a 429 no request to that host starts before the server's
-  `Retry-After` (or a second) has passed, and the host's interval doubles for the rest of the
-  run (up to `MAX_INTERVAL`), then eases back on successful answers.
+  `Retry-After` (or a second) has passed, and the host's requests are spaced out (at least
+  50 ms, doubling with each further 429, up to `MAX_INTERVAL`), easing back to
+  `min_interval` as answers without 429 come in.
 
 The pool also remembers, per host, whether anything ever answered and how many requests
 failed at the network level (DNS, connect); `check.outcome` uses that to tell one host's
@@ -24,8 +25,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-DEFAULT_SLOWDOWN = 1.0
+DEFAULT_SLOWDOWN = 1.0        # pause after a 429 without Retry-After
+MIN_SLOWDOWN_INTERVAL = 0.05  # spacing after a first 429; doubles with each further one
 MAX_INTERVAL = 5.0
+EASE = 0.8                    # each answer without 429 shrinks the spacing by this factor
 
 
 @dataclass
@@ -103,14 +106,15 @@ class HostPool:
         state.rate_limited += 1
         pause = min(retry_after if retry_after is not None else DEFAULT_SLOWDOWN, cap)
         state.next_start = max(state.next_start, time.monotonic() + pause)
-        state.interval = min(MAX_INTERVAL, max(state.interval * 2, 0.1))
+        state.interval = min(MAX_INTERVAL, max(state.interval * 2, MIN_SLOWDOWN_INTERVAL))
 
     def record_answer(self, host: str) -> None:
         """`host` answered over HTTP (any status) or completed a TLS handshake."""
         state = self.get(host)
         state.answered += 1
         if state.interval > state.base_interval:
-            state.interval = max(state.base_interval, state.interval * 0.9)
+            eased = state.interval * EASE
+            state.interval = eased if eased > state.base_interval + 0.005 else state.base_interval
 
     def record_network_failure(self, host: str, kind: str, message: str,
                                outage: bool = True) -> None:

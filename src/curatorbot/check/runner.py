@@ -6,9 +6,11 @@
                                   every request inside HostPool.slot(host)
 
 `Checker` owns one aiohttp `ClientSession` (keep-alive connections, the `GuardedResolver`
-with its DNS cache) and checks URLs with at most `concurrency` in flight overall and
-`per_host` per host. Its scheduler keeps one queue per host and only starts a URL when its
-host has a free slot, so one slow or crowded host never holds the others up; it reads at
+with its DNS cache) and checks URLs with at most `concurrency` requests in flight overall
+and `per_host` per host. Its scheduler keeps one queue per host and only starts a URL when its
+host has a free slot, so one slow or crowded host never holds the others up; it serves the
+hosts round robin, so they all progress evenly and finish together (a host drained last
+would run alone, at `per_host` requests at a time, and stretch the run); it reads at
 most `lookahead` URLs ahead of the work in flight, so memory stays flat however long the
 input is. Results come out in completion order; each is a `LinkResult` (status per the
 contract in design.md).
@@ -105,6 +107,9 @@ class Checker:
                                               sock_connect=settings.connect_timeout,
                                               sock_read=settings.timeout)
         self._session: aiohttp.ClientSession | None = None
+        # Requests in flight overall. URL tasks may be more (up to twice as many): a task
+        # waiting out a retry backoff or a host's pause holds no request slot.
+        self._requests = asyncio.Semaphore(settings.concurrency)
 
     async def __aenter__(self) -> Self:
         connector = aiohttp.TCPConnector(
@@ -142,7 +147,7 @@ class Checker:
         buffered = 0
         exhausted = False
         loop = asyncio.get_running_loop()
-        limit, per_host = self.settings.concurrency, self.settings.per_host
+        limit, per_host = 2 * self.settings.concurrency, self.settings.per_host
 
         def mark_ready(host: str, front: bool = False) -> None:
             if host not in queued:
@@ -184,7 +189,7 @@ class Checker:
                     task_host[task] = host
                     task.add_done_callback(events.put_nowait)
                     if queue:
-                        mark_ready(host, front=True)  # fill this host's slots first
+                        mark_ready(host)  # round robin: every host progresses evenly
                     else:
                         del pending[host]
                 if not task_host and exhausted and buffered == 0:
@@ -200,7 +205,7 @@ class Checker:
                 if not in_flight[host]:
                     del in_flight[host]
                 if host in pending:
-                    mark_ready(host, front=True)  # its connection is warm
+                    mark_ready(host)
                 yield event.result()
         finally:
             for task in task_host:
@@ -323,7 +328,7 @@ class Checker:
 
     async def _request(self, method: str, url: str, host: str) -> Outcome:
         """One request, inside the host's slot; never raises for network trouble."""
-        async with self.hosts.slot(host):
+        async with self.hosts.slot(host), self._requests:
             try:
                 async with self.session.request(method, url, allow_redirects=False) as resp:
                     answer = await self._read(resp, method)
