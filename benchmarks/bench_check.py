@@ -134,7 +134,7 @@ class Farm:
     def _call(self, path: str, method: str = "GET") -> Any:
         request = urllib.request.Request(f"http://127.0.0.1:{self.control}{path}",
                                          method=method, data=b"" if method == "POST" else None)
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
 
     def reset(self) -> None:

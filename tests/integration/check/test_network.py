@@ -9,8 +9,8 @@ import pytest
 import trustme
 from aiohttp import web
 
-from curatorbot.check import check_targets, collect
 from curatorbot.catalog.model import Link
+from curatorbot.check import check_targets, collect
 from curatorbot.check.netguard import StaticResolver, refused_reason
 from curatorbot.results import Hop, Status
 from tests.fakes.linkfarm import LinkFarm
