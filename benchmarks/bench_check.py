@@ -209,6 +209,9 @@ def run_lychee(urls: list[Url], work: Path, args: argparse.Namespace,
     wall, rss, code = run_child(argv)
     data = json.loads(out.read_text())
     statuses = {u.url: "ok" for u in urls}
+    for items in data.get("timeout_map", {}).values():
+        for item in items:
+            statuses[item["url"]] = "timeout"
     for items in data.get("error_map", {}).values():
         for item in items:
             text = str(item.get("status", {}).get("text", "")).lower()
