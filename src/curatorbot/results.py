@@ -51,6 +51,12 @@ class LinkResult:
     title: str | None = None
     permanent: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # Machine-readable failure class (check.classify.Kind: "dns", "refused", "timeout",
+    # "outage", "no-network"...), None when the chain ended in an accepted answer.
+    failure: str | None = None
+    # Where the catalog should point: the target of the chain's leading permanent redirects
+    # (A -301-> B -302-> C gives B), None when the first hop is not permanent.
+    moved_to: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON report's object for this URL (without entry/line, which reports add)."""
@@ -64,4 +70,6 @@ class LinkResult:
             "attempts": self.attempts,
             "elapsed_ms": self.elapsed_ms,
             "title": self.title,
+            "failure": self.failure,
+            "moved_to": self.moved_to,
         }

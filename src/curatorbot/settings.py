@@ -48,6 +48,8 @@ class Settings:
     connect_timeout: float = 10.0
     retries: int = 2
     retry_after_cap: float = 60.0
+    retry_backoff: float = 0.5
+    outage_after: int = 3
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     accept: frozenset[int] = frozenset(range(200, 300))
@@ -85,6 +87,10 @@ class Settings:
             raise UsageError("timeout must be a positive number of seconds")
         if self.retries < 0 or self.dead_after < 1:
             raise UsageError("retries must be >= 0 and dead_after >= 1")
+        if self.min_interval < 0 or self.retry_backoff < 0 or self.retry_after_cap < 0:
+            raise UsageError("min_interval, retry_backoff and retry_after_cap must be >= 0")
+        if self.outage_after < 2:
+            raise UsageError("outage_after must be at least 2 (URLs of one host)")
         if not 0 < self.unhealthy_share <= 1:
             raise UsageError("unhealthy_share must be a fraction in (0, 1]")
         for pattern in (*self.exclude, *self.include):
@@ -103,6 +109,8 @@ SETTING_TYPES: Mapping[str, tuple[type, ...]] = {
     "connect_timeout": (int, float),
     "retries": (int,),
     "retry_after_cap": (int, float),
+    "retry_backoff": (int, float),
+    "outage_after": (int,),
     "exclude": (list,),
     "include": (list,),
     "accept": (str, int),

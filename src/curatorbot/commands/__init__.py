@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import click
 
+from curatorbot.commands.check import check
 from curatorbot.commands.importer import import_
 from curatorbot.commands.lint import lint
 from curatorbot.commands.publish import issue, pr
 from curatorbot.commands.render import render
 
-COMMANDS: list[click.Command] = [lint, render, import_, pr, issue]
+COMMANDS: list[click.Command] = [lint, check, render, import_, pr, issue]

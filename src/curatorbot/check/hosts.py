@@ -1,0 +1,136 @@
+"""Per-host politeness and health: in-flight limit, spacing, 429 slow-down, outage tracking.
+
+Every request goes through `HostPool.slot(host)`, which
+
+* holds one of `per_host` slots for the host, so requests in flight to one host never
+  exceed the limit (redirect hops and retries included: each takes its own slot);
+* starts requests at least `interval` seconds apart (`min_interval`, 0 by default);
+* honours a slow-down: after a 429 no request to that host starts before the server's
+  `Retry-After` (or a second) has passed, and the host's requests are spaced out (at least
+  50 ms, doubling with each further 429, up to `MAX_INTERVAL`), easing back to
+  `min_interval` as answers without 429 come in.
+
+The pool also remembers, per host, whether anything ever answered and how many requests
+failed at the network level (DNS, connect); `check.outcome` uses that to tell one host's
+outage, or a run without network, from dead links. The runner uses `ready_at` to avoid
+starting work for a host that is paused, and `down` to stop sending requests to a host
+that has already failed `outage_after` times without ever answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+DEFAULT_SLOWDOWN = 1.0        # pause after a 429 without Retry-After
+MIN_SLOWDOWN_INTERVAL = 0.05  # spacing after a first 429; doubles with each further one
+MAX_INTERVAL = 5.0
+EASE = 0.8                    # each answer without 429 shrinks the spacing by this factor
+
+
+@dataclass
+class HostState:
+    """What the pool knows about one host."""
+
+    name: str
+    semaphore: asyncio.Semaphore
+    interval: float
+    base_interval: float
+    next_start: float = 0.0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    requests: int = 0
+    answered: int = 0
+    network_failures: int = 0
+    outage_failures: int = 0
+    last_failure: str = ""
+    head_rejected: bool = False
+    rate_limited: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+
+
+class HostPool:
+    """The per-host state of one run."""
+
+    def __init__(self, per_host: int, min_interval: float = 0.0, outage_after: int = 3) -> None:
+        self.per_host = per_host
+        self.min_interval = min_interval
+        self.outage_after = outage_after
+        self._hosts: dict[str, HostState] = {}
+
+    def get(self, host: str) -> HostState:
+        state = self._hosts.get(host)
+        if state is None:
+            state = HostState(host, asyncio.Semaphore(self.per_host), self.min_interval,
+                              self.min_interval)
+            self._hosts[host] = state
+        return state
+
+    def states(self) -> list[HostState]:
+        return list(self._hosts.values())
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[HostState]:
+        """Hold one request slot of `host`, started no earlier than the host allows."""
+        state = self.get(host)
+        async with state.semaphore:
+            await self._wait_turn(state)
+            state.in_flight += 1
+            state.requests += 1
+            state.max_in_flight = max(state.max_in_flight, state.in_flight)
+            try:
+                yield state
+            finally:
+                state.in_flight -= 1
+
+    async def _wait_turn(self, state: HostState) -> None:
+        while True:
+            now = time.monotonic()
+            delay = state.next_start - now
+            if delay <= 0:
+                state.next_start = now + state.interval
+                return
+            await asyncio.sleep(delay)  # the start may move again (a 429 meanwhile): re-check
+
+    def ready_at(self, host: str) -> float:
+        """The monotonic time before which no request to `host` may start."""
+        state = self._hosts.get(host)
+        return state.next_start if state is not None else 0.0
+
+    def slow_down(self, host: str, retry_after: float | None, cap: float) -> None:
+        """A 429 from `host`: pause the whole host and space its requests further apart."""
+        state = self.get(host)
+        state.rate_limited += 1
+        pause = min(retry_after if retry_after is not None else DEFAULT_SLOWDOWN, cap)
+        state.next_start = max(state.next_start, time.monotonic() + pause)
+        state.interval = min(MAX_INTERVAL, max(state.interval * 2, MIN_SLOWDOWN_INTERVAL))
+
+    def record_answer(self, host: str) -> None:
+        """`host` answered over HTTP (any status) or completed a TLS handshake."""
+        state = self.get(host)
+        state.answered += 1
+        if state.interval > state.base_interval:
+            eased = state.interval * EASE
+            state.interval = eased if eased > state.base_interval + 0.005 else state.base_interval
+
+    def record_network_failure(self, host: str, kind: str, message: str,
+                               outage: bool = True) -> None:
+        """A request to `host` failed before any answer (DNS, connect).
+
+        `outage` says whether the failure may be a passing outage (a refused or timed-out
+        connection) rather than an answer (a name that does not exist).
+        """
+        state = self.get(host)
+        state.network_failures += 1
+        state.outage_failures += outage
+        state.failures[kind] = state.failures.get(kind, 0) + 1
+        state.last_failure = message
+
+    def down(self, host: str) -> bool:
+        """Whether `host` has failed `outage_after` times and never answered."""
+        state = self._hosts.get(host)
+        return (state is not None and state.answered == 0
+                and state.outage_failures >= self.outage_after)

@@ -1,0 +1,83 @@
+"""What to check: the catalog's distinct URLs, where each is used, and the URL rules.
+
+URLs are deduplicated by exact string. A URL is checked when at least one of its uses is
+not `ignore: true`. `--include` / `--exclude` are regular expressions searched in the URL:
+when any `include` is given only matching URLs are checked, and a URL matching an include
+is checked even when an exclude matches it too (includes win, as in lychee).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from curatorbot.catalog.model import Catalog, Link
+from curatorbot.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One use of a URL in the catalog."""
+
+    entry: str
+    line: int
+
+
+@dataclass
+class Target:
+    """One distinct URL and every place it is used."""
+
+    url: str
+    places: list[Place] = field(default_factory=list)
+    ignored: bool = True  # until a use without `ignore: true` is seen
+
+    @property
+    def first(self) -> Place:
+        return self.places[0]
+
+
+class UrlRules:
+    """The --include/--exclude rules and the scheme check, compiled once."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.include = [re.compile(p) for p in settings.include]
+        self.exclude = [re.compile(p) for p in settings.exclude]
+
+    def excluded(self, url: str) -> str | None:
+        """Why `url` is not checked, or None when it is."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return "not a valid URL"
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return "not an http(s) URL"
+        if self.include:
+            if any(p.search(url) for p in self.include):
+                return None
+            return "matches no --include pattern"
+        for pattern in self.exclude:
+            if pattern.search(url):
+                return f"excluded by pattern {pattern.pattern!r}"
+        return None
+
+
+def collect(links: Iterable[Link]) -> dict[str, Target]:
+    """Distinct URLs in first-use order, with all their places."""
+    targets: dict[str, Target] = {}
+    for link in links:
+        if not link.url:
+            continue
+        target = targets.get(link.url)
+        if target is None:
+            target = targets[link.url] = Target(link.url)
+        target.places.append(Place(link.entry_id, link.line))
+        if not link.ignore:
+            target.ignored = False
+    return targets
+
+
+def catalog_targets(catalog: Catalog) -> dict[str, Target]:
+    """`collect` over every link of `catalog`."""
+    return collect(catalog.links())

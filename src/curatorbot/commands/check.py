@@ -1,0 +1,111 @@
+"""`curatorbot check [CATALOG]`: check every distinct URL of the catalog and report.
+
+Settings come from the catalog's `settings:` block, then from the flags (`--exclude` and
+`--include` add to the catalog's patterns). Exit codes (design.md): 0 no failing link,
+2 failing links (dead or error), 3 invalid catalog, settings or arguments, 5 no network
+(nothing could be verified; no link is classified dead), 130 interrupted by Ctrl-C (the
+report of what was checked is still printed).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from curatorbot.catalog import load_catalog
+from curatorbot.check.netguard import StaticResolver, parse_resolve
+from curatorbot.check.outcome import CheckReport
+from curatorbot.check.runner import run_check
+from curatorbot.check.targets import catalog_targets
+from curatorbot.commands.common import catalog_argument, format_option, open_output, output_option
+from curatorbot.errors import NoNetworkError, UsageError
+from curatorbot.report import FORMATS, render
+from curatorbot.report.text import LiveProgress
+from curatorbot.settings import Settings
+
+
+@click.command()
+@catalog_argument
+@format_option(*FORMATS)
+@output_option
+@click.option("--concurrency", type=click.IntRange(min=1), help="Requests in flight at most.")
+@click.option("--per-host", type=click.IntRange(min=1),
+              help="Requests in flight to one host at most (default 4).")
+@click.option("--min-interval", type=click.FloatRange(min=0),
+              help="Seconds between two requests to one host (default 0).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+              help="Seconds one request may take (default 20).")
+@click.option("--retries", type=click.IntRange(min=0),
+              help="Retries of transient failures: 5xx, 408, 429, resets, timeouts.")
+@click.option("--exclude", multiple=True, metavar="REGEX",
+              help="Do not check URLs matching REGEX (repeatable).")
+@click.option("--include", multiple=True, metavar="REGEX",
+              help="Check only URLs matching REGEX (repeatable; wins over --exclude).")
+@click.option("--accept", metavar="CODES",
+              help="HTTP codes that mean ok, e.g. 200..299,403 (default 200..299).")
+@click.option("--user-agent", help="The User-Agent header (default names curatorbot).")
+@click.option("--allow-private", is_flag=True, default=None,
+              help="Also check private, loopback and link-local addresses.")
+@click.option("--insecure", is_flag=True, default=None,
+              help="Do not verify TLS certificates (off by default).")
+@click.option("--titles", is_flag=True, help="Ask with GET and record each page's <title>.")
+@click.option("--resolve", "resolve", multiple=True, metavar="NAME=ADDRESS",
+              help="Resolve NAME (or *.suffix) to ADDRESS, like curl --resolve (repeatable).")
+@click.option("--state", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Run-history database (accepted, not used by check yet).")
+@click.option("--no-state", is_flag=True, help="Do not use the run history (accepted; "
+              "check does not use it yet).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@click.option("--verbose", "-v", is_flag=True, help="A progress line for every link.")
+@click.pass_context
+def check(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
+          resolve: tuple[str, ...], titles: bool, quiet: bool, verbose: bool,
+          state: str | None, no_state: bool, **flags: Any) -> None:
+    """Check every distinct link of the catalog and report the failing ones.
+
+    Exit codes: 0 no failing link, 2 failing links, 3 invalid catalog or arguments,
+    5 no network (nothing could be verified), 130 interrupted.
+    """
+    loaded = load_catalog(catalog)
+    settings = build_settings(loaded.settings, flags)
+    try:
+        table = parse_resolve(resolve)
+    except ValueError as exc:
+        raise UsageError(f"--resolve: {exc}; write NAME=ADDRESS, e.g. '*.test=127.0.0.2'")\
+            from None
+    resolver = StaticResolver(table, fallback=True) if table else None
+    total = len(catalog_targets(loaded))
+    mode = ("none" if quiet else "bar" if sys.stderr.isatty()
+            else "all" if verbose else "lines" if fmt == "text" else "none")
+    with LiveProgress(total, sys.stderr, mode) as progress:
+        report = run_check(loaded, settings, resolver=resolver, titles=titles,
+                           progress=progress)
+    with open_output(output) as stream:
+        render(report, fmt, stream, color=fmt == "text" and output is None
+               and sys.stdout.isatty())
+    finish(ctx, report)
+
+
+def build_settings(catalog_settings: Any, flags: dict[str, Any]) -> Settings:
+    """The catalog's settings, then the flags (patterns add up)."""
+    settings = Settings().merged(catalog_settings)
+    overrides = dict(flags)
+    overrides["exclude"] = (*settings.exclude, *flags.get("exclude", ()))
+    overrides["include"] = (*settings.include, *flags.get("include", ()))
+    return settings.merged(overrides)
+
+
+def finish(ctx: click.Context, report: CheckReport) -> None:
+    """Exit with the report's code; no network is an error message plus exit 5."""
+    if report.interrupted:
+        click.echo("curatorbot: interrupted: the report covers the URLs checked so far",
+                   err=True)
+    elif report.network_down:
+        raise NoNetworkError(
+            f"no network: none of the {report.hosts} hosts could be reached (DNS or connect "
+            "failed); nothing was verified and no link was classified dead")
+    ctx.exit(report.exit_code)
+

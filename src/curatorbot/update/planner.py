@@ -1,0 +1,179 @@
+"""From what a run learnt to the plan of changes: which catalog values change, and why.
+
+Pure: no I/O, no clock (the caller passes `today`). For every link that is not
+`ignore: true`, in catalog order:
+
+1. its URL, replaced by a renamed repository's new URL, by a permanent redirect's target
+   (unless `redirects.held_reason` objects: then the change is HELD, reported only), or by
+   the clean form of a URL with tracking parameters or a redirect wrapper;
+2. `dead_since`, set when the history confirms the link dead, removed when it recovers;
+3. GitHub metadata (`repo`, `stars`, `pushed`, `archived`, `license`) and the page `title`,
+   each only when it changed meaningfully;
+4. `checked`, today's date, on links that changed in any of the ways above.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from curatorbot.catalog.model import Catalog, Link
+from curatorbot.metadata.base import LinkMetadata
+from curatorbot.metadata.repo import RepoMetadata
+from curatorbot.plan import Change, ChangeKind, Evidence
+from curatorbot.results import LinkResult, Status
+from curatorbot.settings import Settings
+from curatorbot.state import LinkHistory
+from curatorbot.update.redirects import held_reason
+from curatorbot.urls import clean_url
+
+# A last-push date is rewritten only when it moved by at least this many days.
+PUSHED_MIN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What one run knows, keyed by URL."""
+
+    results: Mapping[str, LinkResult]
+    history: Mapping[str, LinkHistory]
+    metadata: Mapping[str, LinkMetadata]
+
+
+def plan_changes(catalog: Catalog, facts: RunFacts, settings: Settings,
+                 today: dt.date) -> list[Change]:
+    """Every change this run makes to `catalog`, in catalog order."""
+    changes: list[Change] = []
+    for link, path in catalog.link_paths():
+        if not link.ignore:
+            changes.extend(_link_changes(link, path, facts, settings, today))
+    return changes
+
+
+def _link_changes(link: Link, path: tuple[str | int, ...], facts: RunFacts,
+                  settings: Settings, today: dt.date) -> Iterator[Change]:
+    result = facts.results.get(link.url)
+    history = facts.history.get(link.url)
+    meta = facts.metadata.get(link.url)
+    bot = link.bot
+
+    change = _Maker(link, path)
+    out: list[Change] = []
+    url_change = _url_change(link, result, meta, change)
+    if url_change is not None:
+        out.append(url_change)
+    out.extend(_health_changes(bot, result, history, change))
+    if meta is not None and meta.repo is not None:
+        out.extend(_repo_changes(bot, meta.repo, settings, change))
+    title = (result.title if result is not None else None) or (meta.title if meta else None)
+    if title and title != bot.get("title"):
+        out.append(change(ChangeKind.METADATA, "title", title))
+    if any(c.applies and c.field != "url" for c in out) or (
+            url_change is not None and url_change.applies and bot):
+        stamp = today.isoformat()
+        if bot.get("checked") != stamp:
+            out.append(change(ChangeKind.METADATA, "checked", stamp))
+    yield from out
+
+
+@dataclass(frozen=True)
+class _Maker:
+    """Builds the changes of one link: `url` or a key of its `bot:` mapping."""
+
+    link: Link
+    path: tuple[str | int, ...]
+
+    def __call__(self, kind: ChangeKind, name: str, new: Any,
+                 evidence: Evidence | None = None, applied: bool = True) -> Change:
+        where = (*self.path, "url") if name == "url" else (*self.path, "bot", name)
+        old = self.link.url if name == "url" else self.link.bot.get(name)
+        return Change(kind=kind, entry_id=self.link.entry_id, field=name, old=old, new=new,
+                      path=where if applied else (), line=self.link.line, url=self.link.url,
+                      evidence=evidence or Evidence())
+
+
+def _chain(result: LinkResult) -> tuple[tuple[str, int], ...]:
+    hops = tuple((hop.url, hop.http_status) for hop in result.redirects)
+    if result.final_url and result.http_status is not None:
+        hops += ((result.final_url, result.http_status),)
+    return hops
+
+
+def _url_change(link: Link, result: LinkResult | None, meta: LinkMetadata | None,
+                change: _Maker) -> Change | None:
+    if meta is not None and meta.proposal is not None and meta.proposal.new_url != link.url:
+        return change(ChangeKind.RENAMED, "url", meta.proposal.new_url,
+                      Evidence(note=meta.proposal.detail))
+    if (result is not None and result.status == Status.REDIRECT and result.final_url
+            and result.final_url != link.url):
+        target = clean_url(result.final_url)
+        evidence = Evidence(chain=_chain(result))
+        reason = held_reason(link.url, target)
+        if reason is not None:
+            return change(ChangeKind.HELD, "url", target,
+                          Evidence(chain=evidence.chain, note=f"not applied: {reason}"),
+                          applied=False)
+        return change(ChangeKind.REDIRECT, "url", target, evidence)
+    cleaned = clean_url(link.url)
+    if cleaned != link.url:
+        return change(ChangeKind.CLEANUP, "url", cleaned,
+                      Evidence(note="tracking parameters or a redirect wrapper removed"))
+    return None
+
+
+def _health_changes(bot: Mapping[str, Any], result: LinkResult | None,
+                    history: LinkHistory | None, change: _Maker) -> Iterator[Change]:
+    if history is not None and history.confirmed_dead:
+        since = (history.first_failure or "")[:10] or None
+        if since and bot.get("dead_since") != since:
+            evidence = Evidence(chain=_chain(result) if result else (),
+                                first_failure=history.first_failure, strikes=history.streak,
+                                note=result.error or "" if result else "")
+            yield change(ChangeKind.DEAD, "dead_since", since, evidence)
+    elif bot.get("dead_since") and result is not None and result.status in (Status.OK,
+                                                                            Status.REDIRECT):
+        yield change(ChangeKind.METADATA, "dead_since", None,
+                     Evidence(note=f"answers again ({result.http_status})"))
+
+
+def _repo_changes(bot: Mapping[str, Any], repo: RepoMetadata, settings: Settings,
+                  change: _Maker) -> Iterator[Change]:
+    if repo.archived != bool(bot.get("archived")):
+        if repo.archived:
+            yield change(ChangeKind.ARCHIVED, "archived", True,
+                         Evidence(note=f"{repo.name_with_owner} is archived by its owner"))
+        else:
+            yield change(ChangeKind.METADATA, "archived", None,
+                         Evidence(note=f"{repo.name_with_owner} is no longer archived"))
+    if repo.name_with_owner and bot.get("repo") != repo.name_with_owner:
+        yield change(ChangeKind.METADATA, "repo", repo.name_with_owner)
+    if stars_changed(bot.get("stars"), repo.stars, settings):
+        yield change(ChangeKind.METADATA, "stars", repo.stars)
+    pushed = (repo.pushed_at or "")[:10]
+    if pushed and _pushed_moved(bot.get("pushed"), pushed):
+        yield change(ChangeKind.METADATA, "pushed", pushed)
+    if repo.license and bot.get("license") != repo.license:
+        yield change(ChangeKind.METADATA, "license", repo.license)
+
+
+def stars_changed(old: Any, new: int, settings: Settings) -> bool:
+    """Whether a star count moved enough to be written: by at least `stars_change_pct`
+    percent of the old count and by at least `stars_change_abs` stars (always, when unset)."""
+    if not isinstance(old, int) or isinstance(old, bool):
+        return True
+    delta = abs(new - old)
+    return delta > 0 and delta >= settings.stars_change_abs and \
+        delta * 100 >= settings.stars_change_pct * max(old, 1)
+
+
+def _pushed_moved(old: Any, new: str) -> bool:
+    if not isinstance(old, str) or not old:
+        return True
+    try:
+        before = dt.date.fromisoformat(old[:10])
+        after = dt.date.fromisoformat(new)
+    except ValueError:
+        return True
+    return abs((after - before).days) >= PUSHED_MIN_DAYS

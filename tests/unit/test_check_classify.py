@@ -1,0 +1,68 @@
+"""Pure parts of the checker: Retry-After parsing, bot-wall signs, titles, URL rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from curatorbot.catalog.model import Link
+from curatorbot.check.classify import (
+    Answer,
+    bot_sign,
+    classify_answer,
+    html_title,
+    parse_retry_after,
+)
+from curatorbot.check.targets import UrlRules, collect
+from curatorbot.results import Status
+from curatorbot.settings import Settings
+
+
+def test_retry_after_seconds_and_http_date() -> None:
+    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Wed, 01 Jan 2025 12:00:30 GMT", now) == 30.0
+    assert parse_retry_after("Wed, 01 Jan 2025 11:00:00 GMT", now) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_bot_signs() -> None:
+    assert bot_sign(403, {"cf-mitigated": "challenge"}) == "cf-mitigated: challenge"
+    assert bot_sign(503, {}, b"<title>Robot Check</title> captcha") == "captcha page"
+    assert bot_sign(200, {"cf-mitigated": "challenge"}) is None
+    assert bot_sign(503, {}, b"maintenance") is None
+
+
+def test_title_with_charset_and_entities() -> None:
+    body = "<html><head><TITLE>Caf\xe9 &amp;\n  Co</TITLE>".encode("latin-1")
+    assert html_title(body, "text/html; charset=iso-8859-1") == "Café & Co"
+    assert html_title(b"<p>no title</p>", "text/html") is None
+
+
+def test_classification_table() -> None:
+    accept = frozenset(range(200, 300))
+    assert classify_answer(Answer(200), accept, permanent=True)[0] is Status.REDIRECT
+    assert classify_answer(Answer(410), accept, permanent=True)[0] is Status.DEAD
+    assert classify_answer(Answer(403), accept, permanent=False)[0] is Status.BLOCKED
+    assert classify_answer(Answer(429), accept, permanent=False)[0] is Status.BLOCKED
+    assert classify_answer(Answer(502), accept, permanent=False)[0] is Status.ERROR
+    assert classify_answer(Answer(401), accept, permanent=False)[0] is Status.ERROR
+
+
+def test_url_rules_include_wins_over_exclude() -> None:
+    rules = UrlRules(Settings().merged({"exclude": ["example"], "include": ["keep"]}))
+    assert rules.excluded("https://example.org/keep") is None
+    assert rules.excluded("https://example.org/drop") == "matches no --include pattern"
+    assert UrlRules(Settings().merged({"exclude": ["example"]})).excluded(
+        "https://example.org/x") == "excluded by pattern 'example'"
+    assert rules.excluded("mailto:someone@example.org") == "not an http(s) URL"
+
+
+def test_collect_dedupes_exactly_and_keeps_every_place() -> None:
+    links = [Link("https://a.test/x", 3, entry_id="a"),
+             Link("https://a.test/x", 9, entry_id="b", ignore=True),
+             Link("https://a.test/x/", 12, entry_id="c"),
+             Link("https://b.test/", 15, entry_id="d", ignore=True)]
+    targets = collect(links)
+    assert list(targets) == ["https://a.test/x", "https://a.test/x/", "https://b.test/"]
+    assert [p.line for p in targets["https://a.test/x"].places] == [3, 9]
+    assert not targets["https://a.test/x"].ignored and targets["https://b.test/"].ignored
