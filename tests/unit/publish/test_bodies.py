@@ -77,12 +77,14 @@ def hostile_changes(n: int) -> list[Change]:
 
 
 def test_pr_body_tables_per_kind_with_evidence() -> None:
-    body = pr_body(hostile_changes(12), "catalog.yaml")
+    kinds = len(ChangeKind)
+    body = pr_body(hostile_changes(2 * kinds), "catalog.yaml")
     html = rendered(body)
     for heading in ("Redirects applied (2)", "Repositories renamed (2)", "Confirmed dead (2)",
-                    "Metadata refreshed (2)", "URLs cleaned up (2)"):
+                    "Metadata refreshed (2)", "URLs cleaned up (2)",
+                    "Redirects not applied (to a home or login page: please review) (2)"):
         assert f"<h3>{heading}</h3>" in html
-    assert html.count("<tr>") == 12 + 6  # a row per change plus one header row per table
+    assert html.count("<tr>") == 2 * kinds + kinds  # a row per change, a header per table
     assert "<code>301</code> → <code>200</code>" in html
     assert "failing since <code>2026-01-02</code>; 2 strikes" in html
     assert "<script" not in html and "<img" not in html
