@@ -51,6 +51,9 @@ class CheckReport:
     interrupted: bool = False
     catalog_path: str = ""
     hosts: int = 0
+    # Facts from the run history per URL (first_failure, strikes, confirmed_dead), which
+    # `update` adds and the JSON report carries for the health issue.
+    history: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Results per status, every status present (zeros included)."""

@@ -13,5 +13,6 @@ from curatorbot.commands.importer import import_
 from curatorbot.commands.lint import lint
 from curatorbot.commands.publish import issue, pr
 from curatorbot.commands.render import render
+from curatorbot.commands.update import update
 
-COMMANDS: list[click.Command] = [lint, check, render, import_, pr, issue]
+COMMANDS: list[click.Command] = [lint, check, update, render, import_, pr, issue]

@@ -10,8 +10,9 @@ report of what was checked is still printed).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -26,40 +27,55 @@ from curatorbot.report import FORMATS, render
 from curatorbot.report.text import LiveProgress
 from curatorbot.settings import Settings
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def check_options(func: F) -> F:
+    """The options `check` and `update` share: politeness, rules, progress, state."""
+    for option in reversed(_CHECK_OPTIONS):
+        func = option(func)
+    return func
+
+
+_CHECK_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option("--concurrency", type=click.IntRange(min=1), help="Requests in flight at most."),
+    click.option("--per-host", type=click.IntRange(min=1),
+                 help="Requests in flight to one host at most (default 4)."),
+    click.option("--min-interval", type=click.FloatRange(min=0),
+                 help="Seconds between two requests to one host (default 0)."),
+    click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+                 help="Seconds one request may take (default 20)."),
+    click.option("--retries", type=click.IntRange(min=0),
+                 help="Retries of transient failures: 5xx, 408, 429, resets, timeouts."),
+    click.option("--exclude", multiple=True, metavar="REGEX",
+                 help="Do not check URLs matching REGEX (repeatable)."),
+    click.option("--include", multiple=True, metavar="REGEX",
+                 help="Check only URLs matching REGEX (repeatable; wins over --exclude)."),
+    click.option("--accept", metavar="CODES",
+                 help="HTTP codes that mean ok, e.g. 200..299,403 (default 200..299)."),
+    click.option("--user-agent", help="The User-Agent header (default names curatorbot)."),
+    click.option("--allow-private", is_flag=True, default=None,
+                 help="Also check private, loopback and link-local addresses."),
+    click.option("--insecure", is_flag=True, default=None,
+                 help="Do not verify TLS certificates (off by default)."),
+    click.option("--resolve", "resolve", multiple=True, metavar="NAME=ADDRESS",
+                 help="Resolve NAME (or *.suffix) to ADDRESS, like curl --resolve "
+                      "(repeatable)."),
+    click.option("--quiet", "-q", is_flag=True, help="No progress output."),
+    click.option("--verbose", "-v", is_flag=True, help="A progress line for every link."),
+]
+
 
 @click.command()
 @catalog_argument
 @format_option(*FORMATS)
 @output_option
-@click.option("--concurrency", type=click.IntRange(min=1), help="Requests in flight at most.")
-@click.option("--per-host", type=click.IntRange(min=1),
-              help="Requests in flight to one host at most (default 4).")
-@click.option("--min-interval", type=click.FloatRange(min=0),
-              help="Seconds between two requests to one host (default 0).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
-              help="Seconds one request may take (default 20).")
-@click.option("--retries", type=click.IntRange(min=0),
-              help="Retries of transient failures: 5xx, 408, 429, resets, timeouts.")
-@click.option("--exclude", multiple=True, metavar="REGEX",
-              help="Do not check URLs matching REGEX (repeatable).")
-@click.option("--include", multiple=True, metavar="REGEX",
-              help="Check only URLs matching REGEX (repeatable; wins over --exclude).")
-@click.option("--accept", metavar="CODES",
-              help="HTTP codes that mean ok, e.g. 200..299,403 (default 200..299).")
-@click.option("--user-agent", help="The User-Agent header (default names curatorbot).")
-@click.option("--allow-private", is_flag=True, default=None,
-              help="Also check private, loopback and link-local addresses.")
-@click.option("--insecure", is_flag=True, default=None,
-              help="Do not verify TLS certificates (off by default).")
+@check_options
 @click.option("--titles", is_flag=True, help="Ask with GET and record each page's <title>.")
-@click.option("--resolve", "resolve", multiple=True, metavar="NAME=ADDRESS",
-              help="Resolve NAME (or *.suffix) to ADDRESS, like curl --resolve (repeatable).")
 @click.option("--state", type=click.Path(dir_okay=False), metavar="PATH",
-              help="Run-history database (accepted, not used by check yet).")
-@click.option("--no-state", is_flag=True, help="Do not use the run history (accepted; "
-              "check does not use it yet).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-@click.option("--verbose", "-v", is_flag=True, help="A progress line for every link.")
+              help="Run-history database (used by `update`; `check` keeps no history).")
+@click.option("--no-state", is_flag=True, help="Accepted for symmetry with `update`; "
+              "`check` keeps no history.")
 @click.pass_context
 def check(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
           resolve: tuple[str, ...], titles: bool, quiet: bool, verbose: bool,
@@ -71,22 +87,31 @@ def check(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     """
     loaded = load_catalog(catalog)
     settings = build_settings(loaded.settings, flags)
-    try:
-        table = parse_resolve(resolve)
-    except ValueError as exc:
-        raise UsageError(f"--resolve: {exc}; write NAME=ADDRESS, e.g. '*.test=127.0.0.2'")\
-            from None
-    resolver = StaticResolver(table, fallback=True) if table else None
+    resolver = resolver_for(resolve)
     total = len(catalog_targets(loaded))
-    mode = ("none" if quiet else "bar" if sys.stderr.isatty()
-            else "all" if verbose else "lines" if fmt == "text" else "none")
-    with LiveProgress(total, sys.stderr, mode) as progress:
+    with LiveProgress(total, sys.stderr, progress_mode(fmt, quiet, verbose)) as progress:
         report = run_check(loaded, settings, resolver=resolver, titles=titles,
                            progress=progress)
     with open_output(output) as stream:
         render(report, fmt, stream, color=fmt == "text" and output is None
                and sys.stdout.isatty())
     finish(ctx, report)
+
+
+def resolver_for(resolve: tuple[str, ...]) -> StaticResolver | None:
+    """The resolver of `--resolve NAME=ADDRESS` options, or None for the system's."""
+    try:
+        table = parse_resolve(resolve)
+    except ValueError as exc:
+        raise UsageError(f"--resolve: {exc}; write NAME=ADDRESS, e.g. '*.test=127.0.0.2'")\
+            from None
+    return StaticResolver(table, fallback=True) if table else None
+
+
+def progress_mode(fmt: str, quiet: bool, verbose: bool) -> str:
+    """How progress shows on stderr: a live bar on a terminal, lines, or nothing."""
+    return ("none" if quiet else "bar" if sys.stderr.isatty()
+            else "all" if verbose else "lines" if fmt == "text" else "none")
 
 
 def build_settings(catalog_settings: Any, flags: dict[str, Any]) -> Settings:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import aiohttp
 
@@ -51,12 +52,15 @@ class ProviderContext:
     @classmethod
     def from_env(cls, settings: Settings | None = None, etags: EtagCache | None = None,
                  environ: Mapping[str, str] | None = None) -> ProviderContext:
-        """GitHub endpoints and token from the environment, limits from `settings`."""
+        """GitHub endpoints and token from the environment (`GITHUB_API_URL`,
+        `GITHUB_GRAPHQL_URL`, `GITHUB_TOKEN`), YouTube's oEmbed endpoint from
+        `CURATORBOT_OEMBED_URL` when set, limits from `settings`."""
         settings = settings or Settings()
-        return cls(github=GitHubConfig.from_env(environ, settings),
-                   youtube=YouTubeConfig(user_agent=settings.user_agent,
-                                         retries=settings.retries),
-                   etags=etags)
+        env = os.environ if environ is None else environ
+        youtube = YouTubeConfig(user_agent=settings.user_agent, retries=settings.retries)
+        if env.get("CURATORBOT_OEMBED_URL"):
+            youtube = replace(youtube, oembed_url=env["CURATORBOT_OEMBED_URL"])
+        return cls(github=GitHubConfig.from_env(env, settings), youtube=youtube, etags=etags)
 
 
 ProviderFactory = Callable[[ProviderContext], Provider]

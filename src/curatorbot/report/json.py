@@ -4,7 +4,8 @@
                  "excluded", "duration_s", + "failing", "hosts", "network_down",
                  "interrupted"},
      "results": [LinkResult.to_json() + "entry", "line" (first use), "used_in" (every use,
-                 when there are several)],
+                 when there are several) + "first_failure", "strikes", "confirmed_dead"
+                 (from the run history, in `update`'s report)],
      "outages": [{"host", "reason", "urls"}]}
 
 The JSON Schema of this output is tests/contracts/check-report.schema.json.
@@ -33,6 +34,7 @@ def as_data(report: CheckReport) -> dict[str, Any]:
         item["line"] = places[0].line if places else None
         if len(places) > 1:
             item["used_in"] = [{"entry": p.entry, "line": p.line} for p in places]
+        item.update(report.history.get(result.url, {}))
         results.append(item)
     outages = [{"host": o.host, "reason": o.reason, "urls": o.urls} for o in report.outages]
     return {"summary": summary, "results": results, "outages": outages}

@@ -1,0 +1,144 @@
+"""`curatorbot update [CATALOG]`: check + metadata + history, then write the changes.
+
+The catalog file is rewritten with minimal diffs (every byte outside the changed values
+stays as it was), through a temporary file and a rename. `--dry-run` prints the unified
+diff instead and leaves both the catalog and the run history untouched (it works on a copy
+of the history). `--plan-out FILE` writes the structured list of changes that
+`curatorbot pr --plan FILE` turns into a pull request. Exit codes are `check`'s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from curatorbot.catalog.edit import read_raw, write_atomic
+from curatorbot.catalog.load import parse_catalog
+from curatorbot.commands.check import (
+    build_settings,
+    check_options,
+    finish,
+    progress_mode,
+    resolver_for,
+)
+from curatorbot.commands.common import (
+    catalog_argument,
+    format_option,
+    open_output,
+    output_option,
+    state_options,
+)
+from curatorbot.errors import CatalogError
+from curatorbot.plan import Change, dump_plan
+from curatorbot.report import FORMATS, render
+from curatorbot.report.text import LiveProgress
+from curatorbot.settings import Settings
+from curatorbot.state import SQLiteStore, open_store
+from curatorbot.update.run import run_update
+
+
+@click.command()
+@catalog_argument
+@format_option(*FORMATS)
+@output_option
+@check_options
+@state_options
+@click.option("--dry-run", is_flag=True,
+              help="Print the unified diff; change neither the catalog nor the run history.")
+@click.option("--plan-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the changes as JSON (the input of `curatorbot pr --plan`).")
+@click.pass_context
+def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
+           resolve: tuple[str, ...], quiet: bool, verbose: bool, state: Path | None,
+           no_state: bool, max_age: float | None, dry_run: bool, plan_out: Path | None,
+           **flags: Any) -> None:
+    """Check every link, learn titles and GitHub metadata, and write what changed into
+    CATALOG: permanent redirects and renamed repositories get their new URL, confirmed-dead
+    links are marked (never deleted), metadata is refreshed.
+
+    Exit codes: 0 no failing link, 2 failing links, 3 invalid catalog, settings or
+    arguments, 5 no network (nothing verified, nothing written), 130 interrupted.
+    """
+    name = str(catalog)
+    try:
+        text, bom = read_raw(catalog)
+    except FileNotFoundError:
+        raise CatalogError(f"{name}: no such file; pass the catalog's path, or run where "
+                           "catalog.yaml is") from None
+    except IsADirectoryError:
+        raise CatalogError(f"{name}: is a directory; pass the catalog file itself") from None
+    loaded = parse_catalog(text, name)
+    settings = build_settings(loaded.settings, {**flags, "max_age": max_age,
+                                                "state": str(state) if state else None})
+    resolver = resolver_for(resolve)
+    total = len({link.url for link in loaded.links()})
+    with _store(settings, enabled=not no_state, scratch=dry_run) as store, \
+            LiveProgress(total, sys.stderr, progress_mode(fmt, quiet, verbose)) as progress:
+        outcome = run_update(text, name, settings, store, resolver=resolver,
+                             progress=progress)
+    for note in outcome.notes:
+        click.echo(f"curatorbot: note: {note}", err=True)
+    if not (outcome.report.network_down or outcome.report.interrupted):
+        if plan_out is not None:
+            plan_out.parent.mkdir(parents=True, exist_ok=True)
+            plan_out.write_text(dump_plan(outcome.changes), encoding="utf-8")
+        if dry_run:
+            sys.stdout.write(unified_diff(outcome.old_text, outcome.new_text, name))
+        elif outcome.changed:
+            write_atomic(catalog, outcome.new_text, bom)
+        if fmt == "text" and not quiet:
+            _describe(outcome.changes, name, written=outcome.changed and not dry_run)
+    # The report goes to --output, else stdout; a dry run keeps stdout for the diff.
+    destination = (contextlib.nullcontext(sys.stderr) if output is None and dry_run
+                   else open_output(output))
+    with destination as stream:
+        render(outcome.report, fmt, stream, color=fmt == "text" and stream.isatty())
+    finish(ctx, outcome.report)
+
+
+@contextlib.contextmanager
+def _store(settings: Settings, *, enabled: bool, scratch: bool) -> Iterator[SQLiteStore]:
+    """The run history; for a dry run, a throw-away copy of it."""
+    if not scratch or not enabled:
+        with open_store(settings, enabled=enabled) as store:
+            yield store
+        return
+    with tempfile.TemporaryDirectory(prefix="curatorbot-dry-run-") as tmp:
+        copy = Path(tmp) / "state.sqlite"
+        source = Path(settings.state)
+        if source.exists():
+            shutil.copyfile(source, copy)
+        with open_store(settings.merged({"state": str(copy)})) as store:
+            yield store
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """The change of the catalog as a unified diff (empty when nothing changed)."""
+    return "".join(difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True),
+        fromfile=f"a/{name}", tofile=f"b/{name}"))
+
+
+def _describe(changes: list[Change], name: str, *, written: bool) -> None:
+    """The structured list of changes, one line each, on stderr."""
+    applied = [c for c in changes if c.applies]
+    for change in changes:
+        tag = change.kind.value
+        evidence = ", ".join(f"{status}" for _, status in change.evidence.chain)
+        extra = f" ({evidence})" if evidence else ""
+        if change.evidence.note:
+            extra += f" [{change.evidence.note}]"
+        click.echo(f"{name}:{change.line}: [{tag}] {change.entry_id} {change.field}: "
+                   f"{change.old!r} -> {change.new!r}{extra}", err=True)
+    verb = "written to" if written else "planned for"
+    click.echo(f"curatorbot: {len(applied)} change(s) {verb} {name}"
+               + (f", {len(changes) - len(applied)} held for review"
+                  if len(changes) > len(applied) else ""), err=True)

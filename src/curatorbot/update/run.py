@@ -1,0 +1,139 @@
+"""The whole `update` job: check, metadata, run history, plan, minimal-diff write.
+
+    catalog text ──parse──> targets ──┬─ check (titles on) ─────────┐
+                                      └─ metadata (GitHub, YouTube) ─┤ concurrently
+                                                                     v
+            history.record_run (strikes; an unhealthy run adds none) + history.history
+                                                                     v
+                       planner.plan_changes ──> edit.apply_edits ──> new text
+
+Nothing is recorded or planned when the run verified nothing (no network) or was
+interrupted: a broken runner must never move the catalog. URLs checked OK within
+`max_age` seconds are not asked again; their last result stands in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from aiohttp.abc import AbstractResolver
+
+from curatorbot.catalog.edit import DELETE, Edit, apply_edits
+from curatorbot.catalog.load import parse_catalog
+from curatorbot.catalog.model import Catalog
+from curatorbot.check.outcome import CheckReport
+from curatorbot.check.runner import check_targets
+from curatorbot.check.targets import Target, UrlRules, catalog_targets
+from curatorbot.metadata import ProviderContext, build_providers, collect_metadata
+from curatorbot.metadata.base import LinkMetadata, MetadataBatch
+from curatorbot.plan import Change
+from curatorbot.results import LinkResult, Status
+from curatorbot.settings import Settings
+from curatorbot.state import LinkHistory, RunSummary, StateStore
+from curatorbot.update.planner import RunFacts, plan_changes
+
+Progress = Callable[[LinkResult], None]
+
+
+@dataclass
+class UpdateOutcome:
+    """What an update run found and what it would write."""
+
+    report: CheckReport
+    changes: list[Change]
+    old_text: str
+    new_text: str
+    run: RunSummary | None = None
+    notes: list[str] = field(default_factory=list)
+    api_requests: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.old_text
+
+
+def run_update(text: str, name: str, settings: Settings, store: StateStore, *,
+               environ: Mapping[str, str] | None = None,
+               resolver: AbstractResolver | None = None,
+               ssl_context: ssl.SSLContext | None = None,
+               progress: Progress | None = None,
+               today: dt.date | None = None) -> UpdateOutcome:
+    """Run the update of catalog `text` (named `name` in messages); write nothing."""
+    catalog = parse_catalog(text, name)
+    targets = catalog_targets(catalog)
+    cached = store.fresh_results(settings.max_age) if settings.max_age > 0 else {}
+    cached = {url: r for url, r in cached.items() if url in targets and not targets[url].ignored}
+    if progress is not None:
+        for result in cached.values():
+            progress(result)
+    to_check = {url: t for url, t in targets.items() if url not in cached}
+    rules = UrlRules(settings)
+    meta_urls = [url for url, t in targets.items() if not t.ignored and not rules.excluded(url)]
+    context = ProviderContext.from_env(settings, etags=store, environ=environ)
+    report, batch = asyncio.run(_gather(to_check, meta_urls, settings, context, resolver,
+                                        ssl_context, progress, catalog.path))
+    report = _merge_cached(report, targets, cached)
+    outcome = UpdateOutcome(report=report, changes=[], old_text=text, new_text=text,
+                            notes=list(batch.notes), api_requests=batch.requests)
+    if report.network_down or report.interrupted:
+        return outcome
+    report.results = [_apply_gone(r, batch.links.get(r.url)) for r in report.results]
+    fresh = [r for r in report.results if r.url not in cached]
+    outcome.run = store.record_run(fresh)
+    if not outcome.run.healthy:
+        outcome.notes.append(
+            f"unhealthy run: {outcome.run.failed} of {outcome.run.checked} links failed at "
+            f"once (more than {settings.unhealthy_share:.0%}); no strikes were added")
+    history = store.history(list(targets))
+    report.history = {url: _history_json(h) for url, h in history.items()
+                      if url in targets and h.streak}
+    facts = RunFacts(results={r.url: r for r in report.results}, history=history,
+                     metadata=batch.links)
+    outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
+    edits = [Edit(c.path, DELETE if c.new is None else c.new)
+             for c in outcome.changes if c.applies]
+    outcome.new_text = apply_edits(text, edits, name)
+    return outcome
+
+
+async def _gather(targets: dict[str, Target], meta_urls: list[str], settings: Settings,
+                  context: ProviderContext, resolver: AbstractResolver | None,
+                  ssl_context: ssl.SSLContext | None, progress: Progress | None,
+                  catalog_path: str) -> tuple[CheckReport, MetadataBatch]:
+    check = check_targets(targets, settings, resolver=resolver, ssl_context=ssl_context,
+                          titles=True, progress=progress, catalog_path=catalog_path)
+    metadata = collect_metadata(meta_urls, build_providers(context))
+    report, batch = await asyncio.gather(check, metadata)
+    return report, batch
+
+
+def _merge_cached(report: CheckReport, targets: dict[str, Target],
+                  cached: dict[str, LinkResult]) -> CheckReport:
+    if not cached:
+        return report
+    checked = {r.url: r for r in report.results}
+    merged = [checked.get(url) or cached[url] for url in targets
+              if url in checked or url in cached]
+    return replace(report, results=merged, targets=targets)
+
+
+def _apply_gone(result: LinkResult, meta: LinkMetadata | None) -> LinkResult:
+    """A resource the provider's API says is gone is dead, whatever its page answers."""
+    if meta is None or not meta.gone or result.status in (Status.DEAD, Status.EXCLUDED):
+        return result
+    why = meta.detail or "the resource no longer exists"
+    return replace(result, status=Status.DEAD, error=f"{meta.provider}: {why}")
+
+
+def _history_json(history: LinkHistory) -> dict[str, object]:
+    return {"first_failure": history.first_failure, "strikes": history.streak,
+            "confirmed_dead": history.confirmed_dead}
+
+
+def catalog_of(outcome: UpdateOutcome, name: str) -> Catalog:
+    """The updated catalog (validated again: a write never produces an invalid file)."""
+    return parse_catalog(outcome.new_text, name)
