@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from curatorbot import __version__
+from curatorbot.commands import COMMANDS, load_command
 from curatorbot.errors import EXIT_INVALID, EXIT_UNEXPECTED, CatalogInvalid, CuratorError
 
 
@@ -27,7 +28,14 @@ def report_error(error: CuratorError) -> None:
 
 
 class CuratorGroup(click.Group):
-    """A click group whose errors follow curatorbot's exit-code contract."""
+    """A click group whose errors follow curatorbot's exit-code contract, and whose
+    commands are imported only when used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -64,16 +72,6 @@ def main() -> None:
     Exit codes: 0 fine, 1 unexpected error, 2 failing links or lint problems, 3 invalid
     catalog, settings or arguments, 4 GitHub API failure, 5 no network.
     """
-
-
-def _register() -> None:
-    from curatorbot.commands import COMMANDS
-
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-_register()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,18 +1,34 @@
-"""One module per CLI command; `COMMANDS` lists what `curatorbot.cli` registers.
+"""One module per CLI command; `COMMANDS` maps each name to where it lives.
 
-Shared pieces of the commands (the CATALOG argument, --format, --output) live in
-`curatorbot.commands.common`.
+`curatorbot.cli` imports a command's module only when that command runs (or for --help),
+so `curatorbot check` never pays for PyGithub and `curatorbot lint` never for aiohttp.
+Shared pieces of the commands (the CATALOG argument, --format, --output, state options)
+live in `curatorbot.commands.common`.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from curatorbot.commands.check import check
-from curatorbot.commands.importer import import_
-from curatorbot.commands.lint import lint
-from curatorbot.commands.publish import issue, pr
-from curatorbot.commands.render import render
-from curatorbot.commands.update import update
+# command name -> (module, attribute), in the order `--help` lists them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "lint": ("curatorbot.commands.lint", "lint"),
+    "check": ("curatorbot.commands.check", "check"),
+    "update": ("curatorbot.commands.update", "update"),
+    "render": ("curatorbot.commands.render", "render"),
+    "import": ("curatorbot.commands.importer", "import_"),
+    "pr": ("curatorbot.commands.publish", "pr"),
+    "issue": ("curatorbot.commands.publish", "issue"),
+}
 
-COMMANDS: list[click.Command] = [lint, check, update, render, import_, pr, issue]
+
+def load_command(name: str) -> click.Command | None:
+    """The click command called `name`, imported on first use; None when unknown."""
+    where = COMMANDS.get(name)
+    if where is None:
+        return None
+    command = getattr(importlib.import_module(where[0]), where[1])
+    assert isinstance(command, click.Command)
+    return command
