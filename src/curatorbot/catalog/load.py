@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -70,36 +70,25 @@ def load_catalog(path: str | Path) -> Catalog:
 
 
 def parse_catalog(text: str, name: str = "catalog.yaml") -> Catalog:
-    """Validate catalog text; `name` is used in messages."""
-    root = compose(text, name)
-    return _Builder(name).catalog(root)
+    """Validate catalog text; `name` is used in messages.
+
+    The YAML event stream is read once, front to back, and the model is built as it goes:
+    no node tree is kept, so memory is the model's own (a 100,000-link catalog loads in a
+    fraction of the memory a composed tree would take).
+    """
+    events = _Events(text, name)
+    catalog = _Builder(name, events).catalog()
+    return catalog
 
 
 def compose(text: str, name: str) -> yaml.Node:
     """The YAML node tree of `text` (safe loading), or CatalogInvalid with the line."""
     try:
         root = yaml.compose(text, Loader=_COMPOSER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context or "malformed YAML"
-        raise CatalogInvalid([Problem(
-            name, line, f"malformed YAML: {what}",
-            "fix the YAML syntax (indentation, quotes, colons)", code="yaml",
-        )]) from None
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise CatalogInvalid([Problem(
-            name, line, f"character {exc.character!r} is not allowed in YAML",
-            "remove the control character", code="yaml",
-        )]) from None
     except yaml.YAMLError as exc:
-        raise CatalogInvalid([Problem(name, 1, f"malformed YAML: {exc}", code="yaml")]) from None
+        raise CatalogInvalid([_yaml_problem(exc, text, name)]) from None
     if root is None:
-        raise CatalogInvalid([Problem(
-            name, 1, "the catalog is empty",
-            "start with a mapping that has a 'sections:' list", code="empty",
-        )])
+        raise CatalogInvalid([_empty(name)])
     return root
 
 
@@ -108,293 +97,451 @@ def line_of(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-class _Builder:
-    """Walks the node tree once, building the model and gathering problems."""
+def _empty(name: str) -> Problem:
+    return Problem(name, 1, "the catalog is empty",
+                   "start with a mapping that has a 'sections:' list", code="empty")
 
-    def __init__(self, name: str) -> None:
+
+def _yaml_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or exc.context or "malformed YAML"
+        return Problem(name, line, f"malformed YAML: {what}",
+                       "fix the YAML syntax (indentation, quotes, colons)", code="yaml")
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
+        return Problem(name, line, f"character {exc.character!r} is not allowed in YAML",
+                       "remove the control character", code="yaml")
+    return Problem(name, 1, f"malformed YAML: {exc}", code="yaml")
+
+
+class _Events:
+    """The YAML event stream with one event of look-ahead; YAML errors become Problems."""
+
+    def __init__(self, text: str, name: str) -> None:
+        self.text = text
         self.name = name
+        self._stream = yaml.parse(text, Loader=_COMPOSER)
+        self._next: yaml.Event | None = None
+
+    def peek(self) -> yaml.Event:
+        if self._next is None:
+            try:
+                self._next = next(self._stream)
+            except yaml.YAMLError as exc:
+                raise CatalogInvalid([_yaml_problem(exc, self.text, self.name)]) from None
+        return self._next
+
+    def take(self) -> yaml.Event:
+        event = self.peek()
+        self._next = None
+        return event
+
+
+def _line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return int(mark.line) + 1 if mark is not None else 0
+
+
+class _Builder:
+    """Reads the event stream once, building the model and gathering problems."""
+
+    def __init__(self, name: str, events: _Events) -> None:
+        self.name = name
+        self.events = events
         self.problems: list[Problem] = []
         self.entry_ids: dict[str, int] = {}
         self.section_ids: dict[str, int] = {}
-        self._constructor = yaml.SafeLoader("")
+        self._resolver = yaml.resolver.Resolver()
+        self._constructor = yaml.constructor.SafeConstructor()
 
     # -- helpers -------------------------------------------------------------------------
-    def problem(self, node: yaml.Node | int, message: str, hint: str = "", code: str = "") -> None:
-        line = node if isinstance(node, int) else line_of(node)
+    def problem(self, line: int, message: str, hint: str = "", code: str = "") -> None:
         self.problems.append(Problem(self.name, line, message, hint, code or "invalid"))
 
-    def scalar(self, node: yaml.Node) -> Any:
+    def skip(self) -> None:
+        """Consume one whole node (a scalar, or a collection with everything inside)."""
+        depth = 0
+        while True:
+            event = self.events.take()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if depth == 0:
+                return
+
+    def describe_next(self) -> str:
+        event = self.events.peek()
+        if isinstance(event, yaml.MappingStartEvent):
+            return "a mapping"
+        if isinstance(event, yaml.SequenceStartEvent):
+            return "a list"
+        if isinstance(event, yaml.AliasEvent):
+            return "an alias"
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.construct(event, report=False)
+            return _describe(value) if value is None or value == "" else f"'{event.value}'"
+        return "nothing"
+
+    def construct(self, event: yaml.ScalarEvent, report: bool = True) -> Any:
+        """The Python value of a scalar, resolved and built as safe loading does."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self._resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, None, None, event.style)
+        build = self._constructor.yaml_constructors.get(tag)
+        if build is None:
+            if report:
+                self.problem(_line(event), f"cannot read value: unknown tag {tag}",
+                             "use plain YAML values (no tags)", "yaml")
+            return None
         try:
-            return self._constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            self.problem(node, f"cannot read value: {getattr(exc, 'problem', exc)}",
-                         "use plain YAML values (no tags)", "yaml")
+            return build(self._constructor, node)
+        except (yaml.YAMLError, ValueError) as exc:
+            if report:
+                self.problem(_line(event), f"cannot read value: {getattr(exc, 'problem', exc)}",
+                             "use plain YAML values (no tags)", "yaml")
             return None
 
-    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...],
-                required: tuple[str, ...] = ()) -> dict[str, yaml.Node] | None:
-        """A mapping's keys -> value nodes; unknown, duplicate and missing keys reported."""
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping, found {_kind_of(node)}",
+    def alias(self) -> bool:
+        """Report and skip an alias (`*name`) at the current position."""
+        event = self.events.peek()
+        if isinstance(event, yaml.AliasEvent):
+            self.events.take()
+            self.problem(_line(event), "anchors and aliases are not supported in a catalog",
+                         "write the value out in full", "yaml")
+            return True
+        return False
+
+    def mapping(self, what: str | Callable[[], str], allowed: tuple[str, ...],
+                read: Callable[[str, int], None],
+                required: tuple[str, ...] = ()) -> int | None:
+        """Read a mapping, calling `read(key, line)` to consume each known key's value.
+
+        Unknown, duplicate and missing keys are reported; returns the mapping's line, or
+        None (after skipping the node) when it is not a mapping.
+        """
+        def label() -> str:
+            return what() if callable(what) else what
+
+        if self.alias():
+            return None
+        start = self.events.peek()
+        line = _line(start)
+        if not isinstance(start, yaml.MappingStartEvent):
+            self.problem(line, f"{label()} must be a mapping, found {self.describe_next()}",
                          f"write it as 'key: value' lines ({', '.join(required or allowed)})",
                          "type")
+            self.skip()
             return None
-        out: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        self.events.take()
+        seen: set[str] = set()
+        while not isinstance(self.events.peek(), yaml.MappingEndEvent):
+            key_event = self.events.peek()
+            key = self.construct(key_event, report=False) \
+                if isinstance(key_event, yaml.ScalarEvent) else None
+            key_line = _line(key_event)
+            self.skip()
             if not isinstance(key, str):
-                self.problem(key_node, f"{what} has a key that is not a name", code="key")
-                continue
-            if key in out:
-                self.problem(key_node, f"{what} has the key '{key}' twice",
+                self.problem(key_line, f"{label()} has a key that is not a name", code="key")
+            elif key in seen:
+                self.problem(key_line, f"{label()} has the key '{key}' twice",
                              "keep one of them", "duplicate-key")
-                continue
-            if key not in allowed:
+            elif key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else \
                     f"expected one of: {', '.join(allowed)}"
-                self.problem(key_node, f"unknown key '{key}' in {what}", hint, "unknown-key")
+                self.problem(key_line, f"unknown key '{key}' in {label()}", hint, "unknown-key")
+            else:
+                seen.add(key)
+                read(key, _line(self.events.peek()))
                 continue
-            out[key] = value_node
+            self.skip()  # the value of a key that was reported
+        self.events.take()
         for key in required:
-            if key not in out:
-                self.problem(node, f"{what} has no '{key}'", f"add '{key}:'", "missing")
-        return out
+            if key not in seen:
+                self.problem(line, f"{label()} has no '{key}'", f"add '{key}:'", "missing")
+        return line
 
-    def typed(self, node: yaml.Node | None, what: str, types: tuple[type, ...],
-              default: Any = None) -> Any:
-        if node is None:
+    def sequence(self, what: str, item: Callable[[int], None], allow_null: bool = True) -> bool:
+        """Read a list, calling `item(line)` to consume each item; False when not a list."""
+        if self.alias():
+            return False
+        start = self.events.peek()
+        if isinstance(start, yaml.ScalarEvent) and allow_null:
+            value = self.construct(start, report=False)
+            if value is None:
+                self.events.take()
+                return True
+        if not isinstance(start, yaml.SequenceStartEvent):
+            self.problem(_line(start), f"{what} must be a list, found {self.describe_next()}",
+                         "write each item on a '- ' line", "type")
+            self.skip()
+            return False
+        self.events.take()
+        while not isinstance(self.events.peek(), yaml.SequenceEndEvent):
+            item(_line(self.events.peek()))
+        self.events.take()
+        return True
+
+    def typed(self, what: str, types: tuple[type, ...], default: Any = None) -> Any:
+        """Read one value of one of `types` (lists and mappings of plain values too)."""
+        if self.alias():
             return default
-        if list in types and isinstance(node, yaml.SequenceNode):
-            return [self.scalar(item) for item in node.value]
-        if dict in types and isinstance(node, yaml.MappingNode):
-            return self.scalar(node)
-        if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"{what} must be {_expected(types)}, found {_kind_of(node)}",
-                         code="type")
+        event = self.events.peek()
+        if list in types and isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            self.sequence(what, lambda _line: items.append(self.typed(f"an item of {what}",
+                                                                       (str, int, float, bool))))
+            return items
+        if not isinstance(event, yaml.ScalarEvent):
+            self.problem(_line(event), f"{what} must be {_expected(types)}, found "
+                                       f"{self.describe_next()}", code="type")
+            self.skip()
             return default
-        value = self.scalar(node)
+        self.events.take()
+        value = self.construct(event)
         ok = any(isinstance(value, t) and not (t is int and isinstance(value, bool))
                  for t in types)
         if not ok or (str in types and isinstance(value, str) and not value.strip()
                       and what.endswith(("title", "'id'", "url"))):
-            self.problem(node, f"{what} must be {_expected(types)}, found "
-                               f"{_describe(value)}", code="type")
+            self.problem(_line(event), f"{what} must be {_expected(types)}, found "
+                                       f"{_describe(value)}", code="type")
             return default
         return value
 
-    def text(self, node: yaml.Node | None, what: str, one_line: bool = False) -> str:
-        value = self.typed(node, what, (str,), "")
-        if one_line and "\n" in value.strip() and node is not None:
-            self.problem(node, f"{what} must be one line", "shorten it to one sentence", "type")
+    def text(self, what: str, one_line: bool = False) -> str:
+        line = _line(self.events.peek())
+        value = self.typed(what, (str,), "")
+        if one_line and "\n" in value.strip():
+            self.problem(line, f"{what} must be one line", "shorten it to one sentence", "type")
         return str(value).strip()
 
-    def strings(self, node: yaml.Node | None, what: str) -> tuple[str, ...]:
-        if node is None:
-            return ()
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} must be a list of strings, found {_kind_of(node)}",
+    def strings(self, what: str) -> tuple[str, ...]:
+        event = self.events.peek()
+        if not isinstance(event, yaml.SequenceStartEvent):
+            self.problem(_line(event), f"{what} must be a list of strings, found "
+                                       f"{self.describe_next()}",
                          "write it as [a, b] or as '- item' lines", "type")
+            self.skip()
             return ()
-        items = []
-        for item in node.value:
-            value = self.typed(item, f"an item of {what}", (str,))
+        items: list[str] = []
+
+        def item(_line: int) -> None:
+            value = self.typed(f"an item of {what}", (str,))
             if isinstance(value, str):
                 items.append(value.strip())
+
+        self.sequence(what, item)
         return tuple(items)
 
-    def ident(self, node: yaml.Node | None, what: str, seen: dict[str, int]) -> str:
-        value = self.typed(node, f"{what}'s 'id'", (str, int))
-        if value is None or node is None:
+    def ident(self, what: str, seen: dict[str, int]) -> str:
+        line = _line(self.events.peek())
+        value = self.typed(f"{what}'s 'id'", (str, int))
+        if value is None:
             return ""
         value = str(value)
         if not ID_PATTERN.match(value):
-            self.problem(node, f"{what} id '{value}' is not a slug",
+            self.problem(line, f"{what} id '{value}' is not a slug",
                          "use lowercase letters, digits, '-', '_' or '.'", "id")
         elif value in seen:
-            self.problem(node, f"duplicate id '{value}' (first used on line {seen[value]})",
+            self.problem(line, f"duplicate id '{value}' (first used on line {seen[value]})",
                          "give each one its own id", "duplicate-id")
         else:
-            seen[value] = line_of(node)
+            seen[value] = line
         return value
 
-    def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
-        if node is None:
-            return []
-        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} must be a list, found {_kind_of(node)}",
-                         "write each item on a '- ' line", "type")
-            return []
-        return list(node.value)
-
     # -- the tree ------------------------------------------------------------------------
-    def catalog(self, root: yaml.Node) -> Catalog:
-        keys = self.mapping(root, "the catalog", ROOT_KEYS, ("sections",))
-        if keys is None:
+    def catalog(self) -> Catalog:
+        events = self.events
+        events.take()  # StreamStart
+        if isinstance(events.peek(), yaml.StreamEndEvent):
+            raise CatalogInvalid([_empty(self.name)])
+        events.take()  # DocumentStart
+        values: dict[str, Any] = {}
+        settings: dict[str, Any] = {}
+        settings_lines: dict[str, int] = {}
+
+        def read(key: str, line: int) -> None:
+            if key == "version":
+                version = self.typed("'version'", (int,))
+                if version not in (None, 1):
+                    self.problem(line, f"unsupported catalog version {version}",
+                                 "this curatorbot reads version 1", "version")
+            elif key == "source":
+                values["source"] = self.source()
+            elif key == "settings":
+                self.settings(settings, settings_lines)
+            elif key == "sections":
+                sections: list[Section] = []
+                self.sequence("'sections'", lambda _l: sections.append(
+                    self.section(depth=1, path=())))
+                values["sections"] = tuple(sections)
+            else:
+                values[key] = self.text(f"the catalog's '{key}'")
+
+        if self.mapping("the catalog", ROOT_KEYS, read, ("sections",)) is None:
             raise CatalogInvalid(self.problems)
-        if "version" in keys:
-            version = self.typed(keys["version"], "'version'", (int,))
-            if version not in (None, 1):
-                self.problem(keys["version"], f"unsupported catalog version {version}",
-                             "this curatorbot reads version 1", "version")
-        source = self.source(keys.get("source"))
-        settings, settings_lines = self.settings(keys.get("settings"))
-        sections = tuple(self.section(n, depth=1, path=())
-                         for n in self.sequence(keys.get("sections"), "'sections'"))
+        events.take()  # DocumentEnd
+        if not isinstance(events.peek(), yaml.StreamEndEvent):
+            self.problem(_line(events.peek()), "the file holds more than one YAML document",
+                         "remove the '---' and what follows, or merge the documents",
+                         "yaml")
         if self.problems:
             raise CatalogInvalid(self.problems)
         return Catalog(
             path=self.name,
-            title=self.text(keys.get("title"), "the catalog's 'title'"),
-            description=self.text(keys.get("description"), "the catalog's 'description'"),
-            source=source,
-            sections=sections,
+            title=values.get("title", ""),
+            description=values.get("description", ""),
+            source=values.get("source", Source()),
+            sections=values.get("sections", ()),
             settings=settings,
             settings_lines=settings_lines,
         )
 
-    def source(self, node: yaml.Node | None) -> Source:
-        if node is None:
-            return Source()
-        keys = self.mapping(node, "'source'", SOURCE_KEYS)
-        if keys is None:
-            return Source()
-        values = {k: self.text(keys.get(k), f"source's '{k}'") for k in SOURCE_KEYS}
+    def source(self) -> Source:
+        values: dict[str, str] = {}
+
+        def read(key: str, _line: int) -> None:
+            values[key] = self.text(f"source's '{key}'")
+
+        self.mapping("'source'", SOURCE_KEYS, read)
         return Source(**values)
 
-    def settings(self, node: yaml.Node | None) -> tuple[dict[str, Any], dict[str, int]]:
-        if node is None:
-            return {}, {}
-        keys = self.mapping(node, "'settings'", tuple(SETTING_TYPES))
-        if keys is None:
-            return {}, {}
-        values: dict[str, Any] = {}
-        lines: dict[str, int] = {}
-        for key, value_node in keys.items():
-            value = self.typed(value_node, f"setting '{key}'", SETTING_TYPES[key])
+    def settings(self, values: dict[str, Any], lines: dict[str, int]) -> None:
+        def read(key: str, line: int) -> None:
+            value = self.typed(f"setting '{key}'", SETTING_TYPES[key])
             if value is not None:
                 values[key] = value
-                lines[key] = line_of(value_node)
-        return values, lines
+                lines[key] = line
 
-    def section(self, node: yaml.Node, depth: int, path: tuple[str, ...]) -> Section:
-        peek = _peek(node, "id")
-        keys = self.mapping(node, f"section '{peek}'" if peek else "a section", SECTION_KEYS,
-                            ("id", "title"))
-        if keys is None:
-            return Section(id="", title="", line=line_of(node), depth=depth)
-        ident = self.ident(keys.get("id"), "section", self.section_ids)
-        here = (*path, ident)
-        entries = tuple(self.entry(n, here) for n in self.sequence(keys.get("entries"),
-                                                                      "'entries'"))
-        children = tuple(self.section(n, depth + 1, here)
-                         for n in self.sequence(keys.get("sections"), "'sections'"))
-        return Section(
-            id=ident,
-            title=self.text(keys.get("title"), "section's 'title'"),
-            line=line_of(node),
-            description=self.text(keys.get("description"), "section's 'description'"),
-            entries=entries,
-            sections=children,
-            depth=depth,
-        )
+        self.mapping("'settings'", tuple(SETTING_TYPES), read)
 
-    def entry(self, node: yaml.Node, path: tuple[str, ...]) -> Entry:
-        peek = _peek(node, "id")
-        keys = self.mapping(node, f"entry '{peek}'" if peek else "an entry", ENTRY_KEYS,
-                            ("id", "title", "kind", "links"))
-        if keys is None:
-            return Entry(id="", title="", kind="", line=line_of(node))
-        ident = self.ident(keys.get("id"), "entry", self.entry_ids)
-        label = f"entry '{ident}'" if ident else "an entry"
-        kind = self.text(keys.get("kind"), f"{label}'s 'kind'")
-        if kind and kind not in KINDS:
-            close = difflib.get_close_matches(kind, KINDS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(KINDS)}"
-            self.problem(keys["kind"], f"{label} has unknown kind '{kind}'", hint, "kind")
-        link_nodes = self.sequence(keys.get("links"), f"{label}'s 'links'")
-        if "links" in keys and not link_nodes:
-            self.problem(keys["links"], f"{label} has no links", "add at least one '- url:'",
-                         "missing")
-        links = tuple(self.link(n, ident, i) for i, n in enumerate(link_nodes))
-        year = self.typed(keys.get("year"), f"{label}'s 'year'", (int,))
-        return Entry(
-            id=ident,
-            title=self.text(keys.get("title"), f"{label}'s 'title'", one_line=True),
-            kind=kind,
-            line=line_of(node),
-            links=links,
-            authors=self.strings(keys.get("authors"), f"{label}'s 'authors'"),
-            provider=self.text(keys.get("provider"), f"{label}'s 'provider'"),
-            tags=self.strings(keys.get("tags"), f"{label}'s 'tags'"),
-            summary=self.text(keys.get("summary"), f"{label}'s 'summary'", one_line=True),
-            year=year,
-            section_path=path,
-        )
+    def section(self, depth: int, path: tuple[str, ...]) -> Section:
+        values: dict[str, Any] = {"id": ""}
+        entries: list[Entry] = []
+        children: list[Section] = []
 
-    def link(self, node: yaml.Node, entry_id: str, index: int) -> Link:
+        def label() -> str:
+            return f"section '{values['id']}'" if values["id"] else "a section"
+
+        def read(key: str, _line: int) -> None:
+            if key == "id":
+                values["id"] = self.ident("section", self.section_ids)
+            elif key == "entries":
+                here = (*path, values["id"])
+                self.sequence("'entries'", lambda _l: entries.append(self.entry(here)))
+            elif key == "sections":
+                here = (*path, values["id"])
+                self.sequence("'sections'", lambda _l: children.append(
+                    self.section(depth + 1, here)))
+            else:
+                values[key] = self.text(f"section's '{key}'")
+
+        line = self.mapping(label, SECTION_KEYS, read, ("id", "title"))
+        return Section(id=values["id"], title=values.get("title", ""),
+                       line=line or 0, description=values.get("description", ""),
+                       entries=tuple(entries), sections=tuple(children), depth=depth)
+
+    def entry(self, path: tuple[str, ...]) -> Entry:
+        values: dict[str, Any] = {"id": ""}
+
+        def label() -> str:
+            return f"entry '{values['id']}'" if values["id"] else "an entry"
+
+        def read(key: str, line: int) -> None:
+            if key == "id":
+                values["id"] = self.ident("entry", self.entry_ids)
+            elif key == "kind":
+                kind = self.text(f"{label()}'s 'kind'")
+                if kind and kind not in KINDS:
+                    close = difflib.get_close_matches(kind, KINDS, n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else \
+                        f"use one of: {', '.join(KINDS)}"
+                    self.problem(line, f"{label()} has unknown kind '{kind}'", hint, "kind")
+                values["kind"] = kind
+            elif key == "links":
+                links: list[Link] = []
+                self.sequence(f"{label()}'s 'links'",
+                              lambda _l: links.append(self.link(values["id"], len(links))))
+                if not links:
+                    self.problem(line, f"{label()} has no links", "add at least one '- url:'",
+                                 "missing")
+                values["links"] = tuple(links)
+            elif key in ("authors", "tags"):
+                values[key] = self.strings(f"{label()}'s '{key}'")
+            elif key == "year":
+                values["year"] = self.typed(f"{label()}'s 'year'", (int,))
+            else:
+                values[key] = self.text(f"{label()}'s '{key}'",
+                                        one_line=key in ("title", "summary"))
+
+        line = self.mapping(label, ENTRY_KEYS, read, ("id", "title", "kind", "links"))
+        return Entry(id=values["id"], title=values.get("title", ""),
+                     kind=values.get("kind", ""), line=line or 0,
+                     links=values.get("links", ()), authors=values.get("authors", ()),
+                     provider=values.get("provider", ""), tags=values.get("tags", ()),
+                     summary=values.get("summary", ""), year=values.get("year"),
+                     section_path=path)
+
+    def link(self, entry_id: str, index: int) -> Link:
         what = f"a link of entry '{entry_id}'" if entry_id else "a link"
-        keys = self.mapping(node, what, LINK_KEYS, ("url",))
-        if keys is None or "url" not in keys:
-            return Link(url="", line=line_of(node), entry_id=entry_id, index=index)
-        url_node = keys["url"]
-        url = self.typed(url_node, f"{what}: 'url'", (str,), "")
-        url = url.strip() if isinstance(url, str) else ""
-        if url:
-            self.check_url(url_node, url)
-        bot: dict[str, Any] = {}
-        if "bot" in keys:
-            bot = self.bot(keys["bot"], what)
-        return Link(
-            url=url,
-            line=line_of(url_node),
-            label=self.text(keys.get("label"), f"{what}: 'label'"),
-            ignore=bool(self.typed(keys.get("ignore"), f"{what}: 'ignore'", (bool,), False)),
-            bot=bot,
-            entry_id=entry_id,
-            index=index,
-        )
+        values: dict[str, Any] = {}
 
-    def check_url(self, node: yaml.Node, url: str) -> None:
+        def read(key: str, line: int) -> None:
+            if key == "url":
+                url = self.typed(f"{what}: 'url'", (str,), "")
+                url = url.strip() if isinstance(url, str) else ""
+                if url:
+                    self.check_url(line, url)
+                values["url"], values["url_line"] = url, line
+            elif key == "label":
+                values["label"] = self.text(f"{what}: 'label'")
+            elif key == "ignore":
+                values["ignore"] = bool(self.typed(f"{what}: 'ignore'", (bool,), False))
+            else:
+                values["bot"] = self.bot(what)
+
+        line = self.mapping(what, LINK_KEYS, read, ("url",))
+        return Link(url=values.get("url", ""), line=values.get("url_line", line or 0),
+                    label=values.get("label", ""), ignore=values.get("ignore", False),
+                    bot=values.get("bot", {}), entry_id=entry_id, index=index)
+
+    def check_url(self, line: int, url: str) -> None:
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises ValueError for a bad port
         except ValueError as exc:
-            self.problem(node, f"'{url}' is not a valid URL ({exc})", code="url")
+            self.problem(line, f"'{url}' is not a valid URL ({exc})", code="url")
             return
         if parts.scheme not in ("http", "https"):
-            self.problem(node, f"'{url}' is not an http(s) URL",
+            self.problem(line, f"'{url}' is not an http(s) URL",
                          "use an absolute http:// or https:// address", "url")
         elif not parts.hostname:
-            self.problem(node, f"'{url}' has no host", "write the full address with its host",
+            self.problem(line, f"'{url}' has no host", "write the full address with its host",
                          "url")
         elif any(c.isspace() for c in url):
-            self.problem(node, f"'{url}' contains white space", "percent-encode it as %20",
+            self.problem(line, f"'{url}' contains white space", "percent-encode it as %20",
                          "url")
 
-    def bot(self, node: yaml.Node, what: str) -> dict[str, Any]:
-        keys = self.mapping(node, f"'bot' of {what}", tuple(BOT_KEYS))
-        if keys is None:
-            return {}
+    def bot(self, what: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, value_node in keys.items():
-            if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null"):
-                continue
-            value = self.typed(value_node, f"bot '{key}' of {what}", BOT_KEYS[key])
+
+        def read(key: str, _line: int) -> None:
+            event = self.events.peek()
+            if isinstance(event, yaml.ScalarEvent) and \
+                    self.construct(event, report=False) is None:
+                self.events.take()
+                return
+            value = self.typed(f"bot '{key}' of {what}", BOT_KEYS[key])
             if value is not None:
                 out[key] = value
+
+        self.mapping(f"'bot' of {what}", tuple(BOT_KEYS), read)
         return out
-
-
-def _peek(node: yaml.Node, key: str) -> str:
-    """The plain text of `key`'s value in a mapping node, or "" (for naming it in messages)."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == key and isinstance(value_node, yaml.ScalarNode):
-                return str(value_node.value)
-    return ""
 
 
 def _kind_of(node: yaml.Node) -> str:
@@ -418,5 +565,3 @@ def _describe(value: Any) -> str:
         return "an empty string"
     return repr(value)
 
-
-CheckFn = Callable[[Mapping[str, Any]], None]

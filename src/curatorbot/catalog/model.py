@@ -40,7 +40,7 @@ BOT_KEYS: Mapping[str, tuple[type, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One URL of an entry. `line` is the line of its `url:` value."""
 
@@ -53,7 +53,7 @@ class Link:
     index: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One resource of the catalog (a course, a book, a repository...)."""
 
@@ -70,7 +70,7 @@ class Entry:
     section_path: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A heading of the catalog; sections nest (Books > Code-First)."""
 
@@ -89,7 +89,7 @@ class Section:
             yield from child.walk()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where the catalog's content comes from, and under which licence."""
 
@@ -100,7 +100,7 @@ class Source:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """A whole catalog file, loaded and valid."""
 
