@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from curatorbot.catalog import parse_catalog
+from curatorbot.catalog import load_catalog, parse_catalog
 from curatorbot.cli import main
+from curatorbot.urls import clean_url
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "ml-resources.md"
 
@@ -29,13 +30,27 @@ def test_import_seed_prints_a_catalog_holding_every_seed_link() -> None:
     code, out, err = run("import", str(SEED))
     assert code == 0, err
     catalog = parse_catalog(out, "stdout")
-    assert seed_urls(SEED.read_text(encoding="utf-8")) <= {lk.url for lk in catalog.links()}
+    seed = {clean_url(u) for u in seed_urls(SEED.read_text(encoding="utf-8"))}
+    assert seed == {lk.url for lk in catalog.links()}
+    assert "https://www.cambridge.org/highereducation/books/machine-learning-for-engineers/" \
+           "7FD8622836CAFCF5EDB169E7DC8A1ED4" in seed
+    # Importing gives the same URLs as the hand-made catalog.yaml of this repository.
+    ours = {lk.url for lk in load_catalog(SEED.parents[3] / "catalog.yaml").links()}
+    assert seed == ours
     assert out.startswith("# Imported by `curatorbot import` from ml-resources.md.\n")
     assert f"curatorbot: warning: {SEED}:31: 'Breadth vs Depth.' has no http(s) link; " \
            "skipped\n" in err
     entries, links = len(list(catalog.entries())), len(list(catalog.links()))
     assert err.endswith(f"curatorbot: imported {entries} entries with {links} links in "
                         f"8 sections from {SEED}\n")
+
+
+def test_keep_urls_keeps_the_seed_links_as_written() -> None:
+    code, out, err = run("import", "--keep-urls", str(SEED))
+    assert code == 0, err
+    urls = {lk.url for lk in parse_catalog(out, "stdout").links()}
+    assert seed_urls(SEED.read_text(encoding="utf-8")) == urls
+    assert any("google.com/url" in u for u in urls)
 
 
 def test_import_to_a_file_then_render_it(tmp_path: Path) -> None:

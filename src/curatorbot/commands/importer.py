@@ -10,17 +10,22 @@ from curatorbot.catalog.importer import decode_markdown, import_markdown
 from curatorbot.catalog.load import parse_catalog
 from curatorbot.commands.common import open_output, output_option
 from curatorbot.errors import CatalogInvalid
+from curatorbot.urls import clean_url
 
 
 @click.command("import")
 @click.argument("markdown", metavar="MARKDOWN",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @output_option
-def import_(markdown: Path, output: Path | None) -> None:
+@click.option("--keep-urls", is_flag=True,
+              help="Keep URLs exactly as written (default: drop tracking parameters and "
+                   "unwrap redirect wrappers, as `lint --fix` would).")
+def import_(markdown: Path, output: Path | None, keep_urls: bool) -> None:
     """Turn a Markdown link list (headings, list items or bold titles with links) into
     catalog YAML. Summaries are left for you to write (exit 0, or 3 for unusable input)."""
     name = str(markdown)
-    result = import_markdown(decode_markdown(markdown.read_bytes(), name), name)
+    clean = (lambda url: url.strip()) if keep_urls else clean_url
+    result = import_markdown(decode_markdown(markdown.read_bytes(), name), name, clean=clean)
     try:  # the importer must only ever write catalogs that load
         parse_catalog(result.text, str(output or "<import>"))
     except CatalogInvalid as exc:  # pragma: no cover - a bug in the importer, not the input
