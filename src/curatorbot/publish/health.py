@@ -68,6 +68,8 @@ def rows_from_report(data: Any, name: str = "report") -> list[HealthRow]:
             status = Status(item["status"])
             if status not in ATTENTION:
                 continue
+            if status is Status.DEAD and item.get("confirmed_dead") is False:
+                continue  # `update`'s report: not dead in enough runs yet to bother anyone
             rows.append(HealthRow(
                 url=str(item["url"]), status=status, entry=str(item.get("entry") or ""),
                 line=int(item.get("line") or 0), http_status=_int_or_none(item.get("http_status")),

@@ -89,8 +89,8 @@ def run_update(text: str, name: str, settings: Settings, store: StateStore, *,
             f"unhealthy run: {outcome.run.failed} of {outcome.run.checked} links failed at "
             f"once (more than {settings.unhealthy_share:.0%}); no strikes were added")
     history = store.history(list(targets))
-    report.history = {url: _history_json(h) for url, h in history.items()
-                      if url in targets and h.streak}
+    report.history = {r.url: _history_json(history.get(r.url)) for r in report.results
+                      if r.status.fails or r.status in (Status.TIMEOUT, Status.BLOCKED)}
     facts = RunFacts(results={r.url: r for r in report.results}, history=history,
                      metadata=batch.links)
     outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
@@ -129,7 +129,9 @@ def _apply_gone(result: LinkResult, meta: LinkMetadata | None) -> LinkResult:
     return replace(result, status=Status.DEAD, error=f"{meta.provider}: {why}")
 
 
-def _history_json(history: LinkHistory) -> dict[str, object]:
+def _history_json(history: LinkHistory | None) -> dict[str, object]:
+    if history is None:
+        return {"first_failure": None, "strikes": 0, "confirmed_dead": False}
     return {"first_failure": history.first_failure, "strikes": history.streak,
             "confirmed_dead": history.confirmed_dead}
 

@@ -140,6 +140,13 @@ def test_rows_from_report_keep_only_links_needing_attention() -> None:
     rows = rows_from_report(report)
     assert [(r.url, r.status, r.strikes, r.also_used) for r in rows] == [
         ("https://b.test/", Status.DEAD, 2, 1), ("https://d.test/", Status.ERROR, 0, 0)]
+    # `update`'s report says which dead links are confirmed: the others wait for more runs.
+    report["results"].append({"url": "https://f.test/", "status": "dead", "strikes": 1,
+                              "confirmed_dead": False})
+    report["results"].append({"url": "https://g.test/", "status": "dead", "strikes": 3,
+                              "confirmed_dead": True})
+    assert [r.url for r in rows_from_report(report)] == [
+        "https://b.test/", "https://d.test/", "https://g.test/"]
     from_result = HealthRow.from_result(LinkResult("https://e.test/", Status.TIMEOUT),
                                         "e", 5, "2026-01-03", 1)
     assert from_result.entry == "e" and from_result.first_failure == "2026-01-03"
