@@ -9,10 +9,10 @@ from curatorbot.check.classify import (
     Answer,
     bot_sign,
     classify_answer,
-    html_title,
-    parse_retry_after,
 )
 from curatorbot.check.targets import UrlRules, collect
+from curatorbot.http_headers import parse_retry_after
+from curatorbot.metadata.html import extract_title
 from curatorbot.results import Status
 from curatorbot.settings import Settings
 
@@ -34,8 +34,8 @@ def test_bot_signs() -> None:
 
 def test_title_with_charset_and_entities() -> None:
     body = "<html><head><TITLE>Caf\xe9 &amp;\n  Co</TITLE>".encode("latin-1")
-    assert html_title(body, "text/html; charset=iso-8859-1") == "Café & Co"
-    assert html_title(b"<p>no title</p>", "text/html") is None
+    assert extract_title(body, "text/html; charset=iso-8859-1") == "Café & Co"
+    assert extract_title(b"<p>no title</p>", "text/html") is None
 
 
 def test_classification_table() -> None:

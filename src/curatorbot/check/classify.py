@@ -19,14 +19,11 @@ A request ends either in an `Answer` (the server said something over HTTP) or a 
 from __future__ import annotations
 
 import errno
-import html
 import re
 import socket
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import aiohttp
 
@@ -181,22 +178,6 @@ def _strerror(exc: BaseException | None) -> str:
     return str(exc) or type(exc).__name__
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """`Retry-After` (delta-seconds or HTTP-date) -> seconds from now, or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 _BODY_SIGNS = (
     (re.compile(rb"cf-chl|challenge-platform|<title>\s*just a moment", re.I),
      "cloudflare challenge"),
@@ -219,22 +200,3 @@ def bot_sign(status: int, headers: Mapping[str, str], body: bytes = b"") -> str 
         if pattern.search(body):
             return sign
     return None
-
-
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
-
-
-def html_title(body: bytes, content_type: str) -> str | None:
-    """The page's <title> when it is in `body` (the first bytes of an HTML page)."""
-    match = _TITLE.search(body)
-    if not match:
-        return None
-    charset = _CHARSET.search(content_type)
-    encoding = charset.group(1) if charset else "utf-8"
-    try:
-        text = match.group(1).decode(encoding, errors="replace")
-    except LookupError:
-        text = match.group(1).decode("utf-8", errors="replace")
-    title = " ".join(html.unescape(text).split())
-    return title[:300] or None

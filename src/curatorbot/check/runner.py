@@ -56,14 +56,14 @@ from curatorbot.check.classify import (
     classify_answer,
     classify_failure,
     failure_from_exception,
-    html_title,
-    parse_retry_after,
 )
 from curatorbot.check.hosts import HostPool
 from curatorbot.check.netguard import GuardedResolver, literal_ip_refused
 from curatorbot.check.outcome import CheckReport, apply_host_guard
 from curatorbot.check.retry import with_retries
 from curatorbot.check.targets import Target, UrlRules, catalog_targets
+from curatorbot.http_headers import parse_retry_after
+from curatorbot.metadata.html import extract_title
 from curatorbot.results import Hop, LinkResult, Status
 from curatorbot.settings import Settings
 
@@ -369,7 +369,7 @@ class Checker:
             location=headers.get("Location") if status in REDIRECT_CODES else None,
             retry_after=parse_retry_after(headers.get("Retry-After")),
             bot_sign=bot_sign(status, headers, body),
-            title=html_title(body, content_type) if want_title else None,
+            title=extract_title(body, content_type) if want_title else None,
         )
 
 

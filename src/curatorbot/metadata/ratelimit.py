@@ -13,7 +13,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+
+from curatorbot.http_headers import parse_retry_after
 
 log = logging.getLogger("curatorbot.metadata")
 
@@ -34,7 +35,9 @@ class RateLimit:
             limit=_int(headers.get("X-RateLimit-Limit")),
             remaining=_int(headers.get("X-RateLimit-Remaining")),
             reset=_float(headers.get("X-RateLimit-Reset")),
-            retry_after=_retry_after(headers.get("Retry-After"), now),
+            retry_after=parse_retry_after(
+                headers.get("Retry-After"),
+                None if now is None else datetime.fromtimestamp(now, UTC)),
         )
 
     @property
@@ -97,16 +100,3 @@ def _float(value: str | None) -> float | None:
         return None
 
 
-def _retry_after(value: str | None, now: float | None) -> float | None:
-    if value is None:
-        return None
-    seconds = _float(value.strip())
-    if seconds is not None:
-        return seconds
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.timestamp() - (time.time() if now is None else now)
