@@ -7,7 +7,8 @@ trusts it through `ca_file` (the CLI through `SSL_CERT_FILE`). Every request is 
 with its Host header, path and Authorization header, so tests can assert that no token
 ever reaches a site. `statuses` maps a path to the status it answers (default 200, an HTML
 page whose <title> names the host and path); with `https_upgrade` set (e.g. 302), every
-plain-HTTP request is redirected with that status to the same page over HTTPS.
+plain-HTTP request is redirected with that status to the same page over HTTPS;
+`moved` maps a path prefix to another (301, as github.com does for a renamed repository).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Website:
 
     statuses: dict[str, int] = field(default_factory=dict)
     https_upgrade: int | None = None
+    moved: dict[str, str] = field(default_factory=dict)
     log: list[Seen] = field(default_factory=list)
     http_port: int = 0
     https_port: int = 0
@@ -84,6 +86,9 @@ class Website:
         if self.https_upgrade and request.scheme == "http":
             return _redirect(self.https_upgrade,
                              f"https://{name}:{self.https_port}{request.path_qs}")
+        for old, new in self.moved.items():
+            if request.path == old or request.path.startswith(old + "/"):
+                return _redirect(301, new + request.path_qs[len(old):])
         status = self.statuses.get(request.path, 200)
         title = f"{name}{request.path}"
         return web.Response(status=status, content_type="text/html",

@@ -88,6 +88,7 @@ class World:
     oembed_url: str
     oembed_hits: Counter[str]
     oembed_gone: set[str] = field(default_factory=set)
+    oembed_auth: list[str] = field(default_factory=list)  # Authorization headers received
 
     # -- URLs ------------------------------------------------------------------------------
 
@@ -180,8 +181,11 @@ def _yaml(value: Any) -> str:
     return f"'{value}'"
 
 
-def _oembed_app(world_gone: set[str], hits: Counter[str]) -> web.Application:
+def _oembed_app(world_gone: set[str], hits: Counter[str], auth: list[str]
+                ) -> web.Application:
     async def oembed(request: web.Request) -> web.Response:
+        if "Authorization" in request.headers:
+            auth.append(request.headers["Authorization"])
         target = urlsplit(request.query["url"])
         ident = (parse_qs(target.query).get("v") or [""])[0]
         hits[ident] += 1
@@ -200,9 +204,13 @@ async def running_world(tmp: Path) -> AsyncIterator[World]:
     farm = LinkFarm()
     ports = await farm.start(FARM_HOSTS)
     site = await Website().start(SITE_HOST, SITE_NAMES, tmp)
+    # github.com redirects renamed repositories, and branches renamed from master to main.
+    site.moved.update({"/bob/tool": "/carol/tool-ng",
+                       "/dave/books/tree/master": "/dave/books/tree/main"})
     gone: set[str] = set()
     hits: Counter[str] = Counter()
-    runner = web.AppRunner(_oembed_app(gone, hits), access_log=None)
+    auth: list[str] = []
+    runner = web.AppRunner(_oembed_app(gone, hits, auth), access_log=None)
     await runner.setup()
     oembed_site = web.TCPSite(runner, OEMBED_HOST, 0)
     await oembed_site.start()
@@ -212,7 +220,7 @@ async def running_world(tmp: Path) -> AsyncIterator[World]:
         async with serve(github_world(), GITHUB_HOST) as github:
             yield World(tmp=tmp, farm=farm, farm_ports=ports, site=site, github=github,
                         oembed_url=f"http://{OEMBED_HOST}:{oembed_port}/oembed",
-                        oembed_hits=hits, oembed_gone=gone)
+                        oembed_hits=hits, oembed_gone=gone, oembed_auth=auth)
     finally:
         await runner.cleanup()
         await site.stop()

@@ -4,8 +4,9 @@ Pure: no I/O, no clock (the caller passes `today`). For every link that is not
 `ignore: true`, in catalog order:
 
 1. its URL, replaced by a renamed repository's new URL, by the target of the leading
-   permanent redirects (unless `redirects.held_reason` objects: then the change is HELD, reported only), or by
-   the clean form of a URL with tracking parameters or a redirect wrapper;
+   permanent redirects (unless `redirects.held_reason` objects: then the change is HELD,
+   reported only), or by the clean form of a URL with tracking parameters or a redirect
+   wrapper;
 2. `dead_since`, set when the history confirms the link dead, removed when it recovers;
 3. GitHub metadata (`repo`, `stars`, `pushed`, `archived`, `license`) and the page `title`,
    each only when it changed meaningfully;

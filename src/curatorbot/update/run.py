@@ -89,8 +89,11 @@ def run_update(text: str, name: str, settings: Settings, store: StateStore, *,
             f"unhealthy run: {outcome.run.failed} of {outcome.run.checked} links failed at "
             f"once (more than {settings.unhealthy_share:.0%}); no strikes were added")
     history = store.history(list(targets))
+    # Every failing URL carries its history (strikes 0 when this run could not count one),
+    # and so does every URL with a failure streak.
+    failing = {r.url for r in report.failing()}
     report.history = {url: _history_json(h) for url, h in history.items()
-                      if url in targets and h.streak}
+                      if url in targets and (h.streak or url in failing)}
     facts = RunFacts(results={r.url: r for r in report.results}, history=history,
                      metadata=batch.links)
     outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())

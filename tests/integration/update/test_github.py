@@ -88,3 +88,31 @@ async def test_stars_and_pushed_are_written_first_then_only_on_meaningful_change
     third = await bots()
     assert (third[0]["stars"], third[1]["stars"]) == (110, 12)
     assert third[0]["pushed"] == "2024-07-01"
+
+
+async def test_without_a_token_rest_with_etags_makes_the_second_run_cost_nothing(
+        world: World) -> None:
+    catalog = world.catalog([world.gh("alice/tool"), world.gh("bob/tool"),
+                             world.gh("dave/books/tree/master/x")])
+    no_token = {"GITHUB_TOKEN": None}
+    first = await world.update(str(catalog), env=no_token)
+    assert first.code == 0, first.output
+    assert world.github.requests["graphql"] == 0 and world.github.requests["rest"] > 0
+    links = links_of(catalog)
+    assert links[0]["bot"]["stars"] == 100
+    assert links[1]["url"] == world.gh("carol/tool-ng")
+    assert links[2]["url"] == world.gh("dave/books/tree/main/x")
+    before = catalog.read_bytes()
+
+    second = await world.update(str(catalog), env=no_token)
+    assert second.code == 0, second.output
+    assert catalog.read_bytes() == before  # nothing left to change
+    # From now on every answer comes back as 304 Not Modified (the second run still asked
+    # for carol/tool-ng by its new name once): none uses the 60/hour limit.
+    used = world.github.rest_limit - world.github.rest_remaining
+    not_modified = world.github.requests["rest_304"]
+    third = await world.update(str(catalog), env=no_token)
+    assert third.code == 0, third.output
+    assert world.github.requests["rest_304"] - not_modified == 3
+    assert world.github.rest_limit - world.github.rest_remaining == used
+    assert {a for _, a in world.github.auth_seen} == {None}
