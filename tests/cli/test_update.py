@@ -100,17 +100,19 @@ async def test_no_network_exits_5_and_changes_nothing(world: World) -> None:
         assert len(store.runs()) == 1
 
 
+@pytest.mark.parametrize("dry_run", [False, True], ids=["update", "dry-run"])
 async def test_corrupted_state_file_exits_3_naming_it_and_keeps_the_catalog(
-        world: World) -> None:
+        world: World, dry_run: bool) -> None:
     catalog = world.catalog([world.url("moved/1")])
     world.state.parent.mkdir(parents=True)
     world.state.write_bytes(b"SQLite format 3\0" + b"\x17garbage" * 512)
     before = catalog.read_bytes()
-    result = await world.update(str(catalog))
+    result = await world.update(str(catalog), *(["--dry-run"] if dry_run else []))
     assert result.code == 3
     assert result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("curatorbot: error: ") and str(world.state) in line
+    assert "curatorbot-dry-run-" not in line  # the user's file, not a scratch copy
     assert "Traceback" not in result.output
     assert catalog.read_bytes() == before
     assert world.state.read_bytes().endswith(b"\x17garbage")  # never reset silently

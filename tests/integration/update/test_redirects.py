@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import quote
 
@@ -57,6 +58,9 @@ async def test_redirects_to_a_home_page_or_a_login_page_are_held(world: World) -
     result = await world.update(str(catalog), "--plan-out", str(plan))
     assert result.code == 0, result.output
     assert urls_of(catalog) == [home, login, world.url("ok/m")]
+    raw = {(c["entry_id"], c["field"]): c for c in json.loads(plan.read_text("utf-8"))}
+    assert raw["e0", "url"]["kind"] == raw["e1", "url"]["kind"] == "held"
+    assert raw["e0", "url"]["path"] == []  # held: addresses nothing in the catalog
     changes = {(c.entry_id, c.field): c for c in load_plan(plan.read_text(encoding="utf-8"))}
     held_home, held_login = changes["e0", "url"], changes["e1", "url"]
     assert held_home.kind is ChangeKind.HELD and held_home.new == world.gh("/")
