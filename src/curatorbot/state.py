@@ -77,6 +77,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
              stored TEXT NOT NULL)""",
         "CREATE INDEX results_by_url ON results (url, run_id)",
     ),
+    (  # 3: where a permanent redirect moved a URL, so that a cached result still says it
+        "ALTER TABLE results ADD COLUMN moved_to TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -230,10 +233,10 @@ class SQLiteStore:
                  json.dumps(dict(sorted(counts.items())))))
             run_id = int(cur.lastrowid or 0)
             self._db.executemany(
-                "INSERT INTO results (run_id, url, status, http_status, final_url, error, title)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(run_id, r.url, r.status.value, r.http_status, r.final_url, r.error, r.title)
-                 for r in results])
+                "INSERT INTO results (run_id, url, status, http_status, final_url, error, title,"
+                " moved_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, r.url, r.status.value, r.http_status, r.final_url, r.error, r.title,
+                  r.moved_to) for r in results])
             for result in results:
                 self._update_link(run_id, result, finished, healthy)
             self._prune(run_id)
@@ -272,16 +275,16 @@ class SQLiteStore:
         alive = tuple(s.value for s in ALIVE)
         with self._guard():
             rows = self._db.execute(
-                "SELECT r.url, r.status, r.http_status, r.final_url, r.title"
+                "SELECT r.url, r.status, r.http_status, r.final_url, r.title, r.moved_to"
                 " FROM links l JOIN results r ON r.run_id = l.last_run AND r.url = l.url"
                 f" WHERE l.last_checked >= ? AND r.status IN ({','.join('?' * len(alive))})",
                 (since, *alive)).fetchall()
         return {
             url: LinkResult(url=url, status=Status(status), http_status=http_status,
                             final_url=final_url, title=title,
-                            permanent=status == Status.REDIRECT.value,
+                            permanent=status == Status.REDIRECT.value, moved_to=moved_to,
                             extra={"cached": True})
-            for url, status, http_status, final_url, title in rows
+            for url, status, http_status, final_url, title, moved_to in rows
         }
 
     def runs(self, limit: int = 10) -> list[RunSummary]:

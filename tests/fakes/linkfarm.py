@@ -16,6 +16,7 @@ Paths (`n` is any label, used to make distinct URLs):
     /loop/n               302 -> /loop2/n -302-> /loop/n ...
     /many/K/n             302 -> /many/K+1/n forever
     /to?url=U             302 -> U (anywhere)
+    /moveto/n?url=U       301 -> U (anywhere)
     /head405/n            405 to HEAD, 200 to GET
     /flaky/n              500 the first time, then 200
     /ratelimit/n?after=S  429 with Retry-After: S the first time, then 200
@@ -25,6 +26,9 @@ Paths (`n` is any label, used to make distinct URLs):
     /linkedin/n           999
     /big/n                405 to HEAD; GET streams an endless body (bytes sent are counted)
     /reset/n              closes the connection without answering
+    /switch/n             the status `farm.switches[n]` holds (default 200, a page)
+Every Authorization header received is kept in `authorizations` (host, path, value): a
+token must never reach a checked site.
 Run as a script (`python -m tests.fakes.linkfarm --hosts 40 --port 8000 --latency 0.05`)
 it serves until killed, with a control app on 127.0.0.1:CONTROL (GET /stats, POST /reset).
 """
@@ -71,6 +75,8 @@ class LinkFarm:
         self.stats: dict[str, HostStats] = {}
         self.seen: dict[str, int] = {}  # host+path -> times asked (flaky, ratelimit)
         self.user_agents: set[str] = set()
+        self.switches: dict[str, int] = {}  # /switch/n -> status, set by tests
+        self.authorizations: list[tuple[str, str, str]] = []
         self.in_flight = 0          # across all addresses
         self.max_in_flight_total = 0
         self._servers: list[asyncio.AbstractServer] = []
@@ -132,6 +138,9 @@ class LinkFarm:
         if self.keep_log:
             stats.log.append((time.monotonic(), request.method, request.path_qs))
         self.user_agents.add(request.headers.get("User-Agent", ""))
+        if "Authorization" in request.headers:
+            self.authorizations.append((host, request.path_qs,
+                                        request.headers["Authorization"]))
         request[FARM_HOST] = host
         try:
             if self.latency:
@@ -152,6 +161,10 @@ class LinkFarm:
         key = f"{request[FARM_HOST]}{request.path}"
         if kind == "ok":
             return _html(200, f"Page {label}")
+        if kind == "switch":
+            code = self.switches.get(label, 200)
+            return _html(200, f"Page {label}") if code == 200 else web.Response(
+                status=code, text=f"status {code}")
         if kind == "status" and rest:
             return web.Response(status=int(rest[0]), text=f"status {rest[0]}")
         simple = {"moved": 301, "found": 302, "perm308": 308, "temp307": 307, "see303": 303}
@@ -175,6 +188,8 @@ class LinkFarm:
             return _redirect(302, f"/many/{int(rest[0]) + 1}/{label}")
         if kind == "to":
             return _redirect(302, request.query["url"])
+        if kind == "moveto":
+            return _redirect(301, request.query["url"])
         if kind == "head405":
             if request.method == "HEAD":
                 return web.Response(status=405, text="use GET")

@@ -117,7 +117,8 @@ def test_max_age_cache_returns_recent_alive_results(store: SQLiteStore, clock: C
     store.record_run([
         LinkResult(url="https://a.test/", status=Status.OK, http_status=200, title="A"),
         LinkResult(url="https://b.test/", status=Status.REDIRECT, http_status=200,
-                   final_url="https://b.test/new", permanent=True),
+                   final_url="https://b.test/new/index", permanent=True,
+                   moved_to="https://b.test/new"),
         LinkResult(url=DEAD, status=Status.DEAD, http_status=404),
         LinkResult(url="https://c.test/", status=Status.BLOCKED, http_status=403),
     ])
@@ -125,8 +126,9 @@ def test_max_age_cache_returns_recent_alive_results(store: SQLiteStore, clock: C
     fresh = store.fresh_results(max_age=2 * 3600)
     assert set(fresh) == {"https://a.test/", "https://b.test/"}
     assert fresh["https://a.test/"].title == "A" and fresh["https://a.test/"].extra["cached"]
-    assert fresh["https://b.test/"].final_url == "https://b.test/new"
+    assert fresh["https://b.test/"].final_url == "https://b.test/new/index"
     assert fresh["https://b.test/"].permanent
+    assert fresh["https://b.test/"].moved_to == "https://b.test/new"  # schema v3 keeps it
     assert store.fresh_results(max_age=1800) == {}
     assert store.fresh_results(max_age=0) == {}
 
@@ -156,7 +158,7 @@ def test_migration_from_an_older_schema_keeps_history(tmp_path: Path) -> None:
     old.commit()
     old.close()
     with SQLiteStore(path, dead_after=3) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         assert store.history([DEAD])[DEAD].streak == 2
         store.put_etag("https://api.test/x", "e", "{}")  # the table v2 added
         store.record_run([LinkResult(url=DEAD, status=Status.DEAD)])

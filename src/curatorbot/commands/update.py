@@ -36,7 +36,7 @@ from curatorbot.commands.common import (
     output_option,
     state_options,
 )
-from curatorbot.errors import CatalogError
+from curatorbot.errors import CatalogError, StateError
 from curatorbot.plan import Change, dump_plan
 from curatorbot.report import FORMATS, render
 from curatorbot.report.text import LiveProgress
@@ -116,7 +116,12 @@ def _store(settings: Settings, *, enabled: bool, scratch: bool) -> Iterator[SQLi
         source = Path(settings.state)
         if source.exists():
             shutil.copyfile(source, copy)
-        with open_store(settings.merged({"state": str(copy)})) as store:
+        try:
+            store = open_store(settings.merged({"state": str(copy)}))
+        except StateError as exc:
+            # Name the user's file, not the scratch copy that is about to vanish.
+            raise StateError(str(exc).replace(str(copy), str(source))) from None
+        with store:
             yield store
 
 

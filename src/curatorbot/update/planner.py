@@ -3,9 +3,10 @@
 Pure: no I/O, no clock (the caller passes `today`). For every link that is not
 `ignore: true`, in catalog order:
 
-1. its URL, replaced by a renamed repository's new URL, by a permanent redirect's target
-   (unless `redirects.held_reason` objects: then the change is HELD, reported only), or by
-   the clean form of a URL with tracking parameters or a redirect wrapper;
+1. its URL, replaced by a renamed repository's new URL, by the target of the leading
+   permanent redirects (unless `redirects.held_reason` objects: then the change is HELD,
+   reported only), or by the clean form of a URL with tracking parameters or a redirect
+   wrapper;
 2. `dead_since`, set when the history confirms the link dead, removed when it recovers;
 3. GitHub metadata (`repo`, `stars`, `pushed`, `archived`, `license`) and the page `title`,
    each only when it changed meaningfully;
@@ -106,9 +107,11 @@ def _url_change(link: Link, result: LinkResult | None, meta: LinkMetadata | None
     if meta is not None and meta.proposal is not None and meta.proposal.new_url != link.url:
         return change(ChangeKind.RENAMED, "url", meta.proposal.new_url,
                       Evidence(note=meta.proposal.detail))
-    if (result is not None and result.status == Status.REDIRECT and result.final_url
-            and result.final_url != link.url):
-        target = clean_url(result.final_url)
+    # Only the leading permanent hops move the page (`moved_to`): A -301-> B -302-> C
+    # moved to B, and A -302-> B -301-> C did not move at all.
+    if (result is not None and result.status == Status.REDIRECT and result.moved_to
+            and result.moved_to != link.url):
+        target = clean_url(result.moved_to)
         evidence = Evidence(chain=_chain(result))
         reason = held_reason(link.url, target)
         if reason is not None:

@@ -24,7 +24,6 @@ from aiohttp.abc import AbstractResolver
 
 from curatorbot.catalog.edit import DELETE, Edit, apply_edits
 from curatorbot.catalog.load import parse_catalog
-from curatorbot.catalog.model import Catalog
 from curatorbot.check.outcome import CheckReport
 from curatorbot.check.runner import check_targets
 from curatorbot.check.targets import Target, UrlRules, catalog_targets
@@ -89,8 +88,12 @@ def run_update(text: str, name: str, settings: Settings, store: StateStore, *,
             f"unhealthy run: {outcome.run.failed} of {outcome.run.checked} links failed at "
             f"once (more than {settings.unhealthy_share:.0%}); no strikes were added")
     history = store.history(list(targets))
-    report.history = {r.url: _history_json(history.get(r.url)) for r in report.results
-                      if r.status.fails or r.status in (Status.TIMEOUT, Status.BLOCKED)}
+    # Every URL needing attention carries its history (strikes 0 when this run could not
+    # count one), and so does every URL with a failure streak.
+    attention = (Status.DEAD, Status.ERROR, Status.TIMEOUT, Status.BLOCKED)
+    report.history = {
+        r.url: _history_json(history.get(r.url)) for r in report.results
+        if r.status in attention or (r.url in history and history[r.url].streak)}
     facts = RunFacts(results={r.url: r for r in report.results}, history=history,
                      metadata=batch.links)
     outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
@@ -135,7 +138,3 @@ def _history_json(history: LinkHistory | None) -> dict[str, object]:
     return {"first_failure": history.first_failure, "strikes": history.streak,
             "confirmed_dead": history.confirmed_dead}
 
-
-def catalog_of(outcome: UpdateOutcome, name: str) -> Catalog:
-    """The updated catalog (validated again: a write never produces an invalid file)."""
-    return parse_catalog(outcome.new_text, name)

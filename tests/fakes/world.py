@@ -1,0 +1,227 @@
+"""Everything `curatorbot update` talks to, on loopback, for CLI-level tests.
+
+    127.0.0.2, .3   the link farm (tests/fakes/linkfarm.py), by IP literal
+    127.0.0.4       a catch-all website (HTTP + HTTPS, trustme) standing in for github.com
+                    and www.youtube.com pages: the CLI maps those names with --resolve
+    127.0.0.6       the fake GitHub API (GraphQL over the real schema, REST with ETags)
+    127.0.0.7       a YouTube oEmbed endpoint (`oembed_gone` answer 404)
+
+`World.update(...)` runs the real CLI (click's CliRunner, in a thread: the CLI runs its own
+event loop while the servers run in the test's) with the environment pointing every API at
+loopback, and `World.subprocess(...)` runs `python -m curatorbot` the same way. Nothing here
+resolves a real name: every host of the test catalogs is an IP literal or --resolve'd.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from aiohttp import web
+from click.testing import CliRunner
+
+from curatorbot.cli import main
+from tests.fakes.github import FakeGitHub, FakeRepo, serve
+from tests.fakes.linkfarm import LinkFarm
+from tests.fakes.website import Website
+
+FARM_HOSTS = ["127.0.0.2", "127.0.0.3"]
+SITE_HOST = "127.0.0.4"
+GITHUB_HOST = "127.0.0.6"
+OEMBED_HOST = "127.0.0.7"
+SITE_NAMES = ["github.com", "www.youtube.com", "youtu.be"]
+TOKEN = "secret-token-xyz"
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+# Fast and deterministic: no retries or backoff, short timeouts.
+FAST_SETTINGS: dict[str, Any] = {"retries": 0, "retry_backoff": 0, "timeout": 3,
+                                 "connect_timeout": 2}
+
+
+def github_world() -> FakeGitHub:
+    """The canned repositories the tests link to."""
+    return FakeGitHub(
+        repos=[
+            FakeRepo("alice", "tool", stars=100, pushed_at="2024-05-01T12:00:00Z",
+                     license="Apache-2.0"),
+            FakeRepo("carol", "tool-ng", stars=7),
+            FakeRepo("dave", "books", default_branch="main", branches=("main",)),
+            FakeRepo("erin", "keeps-master", default_branch="main",
+                     branches=("main", "master")),
+            FakeRepo("frank", "old-lib", archived=True, default_branch="master",
+                     branches=("master",)),
+        ],
+        renames={"bob/tool": "carol/tool-ng"},
+        token=TOKEN,
+    )
+
+
+@dataclass
+class Result:
+    """What one CLI run gave."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@dataclass
+class World:
+    tmp: Path
+    farm: LinkFarm
+    farm_ports: dict[str, int]
+    site: Website
+    github: FakeGitHub
+    oembed_url: str
+    oembed_hits: Counter[str]
+    oembed_gone: set[str] = field(default_factory=set)
+    oembed_auth: list[str] = field(default_factory=list)  # Authorization headers received
+
+    # -- URLs ------------------------------------------------------------------------------
+
+    def url(self, path: str, host: int = 0) -> str:
+        """A link-farm URL, e.g. `world.url("moved/1")`."""
+        address = FARM_HOSTS[host]
+        return f"http://{address}:{self.farm_ports[address]}/{path.lstrip('/')}"
+
+    def gh(self, path: str) -> str:
+        """A github.com page (served by the catch-all site over HTTPS)."""
+        return f"https://github.com:{self.site.https_port}/{path.lstrip('/')}"
+
+    def yt(self, video: str) -> str:
+        """A YouTube watch page (the page answers 200; oEmbed decides)."""
+        return f"https://www.youtube.com:{self.site.https_port}/watch?v={video}"
+
+    @property
+    def state(self) -> Path:
+        return self.tmp / "state" / "state.sqlite"
+
+    # -- the catalog -----------------------------------------------------------------------
+
+    def catalog(self, links: Sequence[str | tuple[str, Mapping[str, Any]]],
+                settings: Mapping[str, Any] | None = None, name: str = "catalog.yaml") -> Path:
+        """A catalog with one entry per link; a link is a URL or (URL, its bot mapping)."""
+        values = {**FAST_SETTINGS, **(settings or {})}
+        lines = ["# test catalog", "version: 1", "title: T", "settings:"]
+        lines += [f"  {key}: {value}" for key, value in values.items()]
+        lines += ["sections:", "  - id: s", "    title: S", "    entries:"]
+        for i, link in enumerate(links):
+            url, bot = (link, {}) if isinstance(link, str) else link
+            lines += [f"      - id: e{i}", f"        title: E{i}", "        kind: website",
+                      "        links:", f"          - url: '{url}'"]
+            if bot:
+                lines.append("            bot:")
+                lines += [f"              {k}: {_yaml(v)}" for k, v in bot.items()]
+        path = self.tmp / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    # -- running the CLI -------------------------------------------------------------------
+
+    def env(self, **extra: str | None) -> dict[str, str | None]:
+        """Every API and the TLS trust pointed at loopback (plus `extra`)."""
+        assert self.site.ca_file is not None
+        return {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": self.github.api_url,
+                "GITHUB_GRAPHQL_URL": self.github.graphql_url,
+                "CURATORBOT_OEMBED_URL": self.oembed_url,
+                "SSL_CERT_FILE": str(self.site.ca_file), "NO_COLOR": "1", **extra}
+
+    def base_args(self) -> list[str]:
+        args = ["--allow-private", "--state", str(self.state)]
+        for name in SITE_NAMES:
+            args += ["--resolve", f"{name}={SITE_HOST}"]
+        return args
+
+    def invoke(self, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
+        """The CLI in this thread (blocking): `update ARGS` with the loopback environment."""
+        command = args[0]
+        rest = list(args[1:])
+        full = [command, *self.base_args(), *rest] if command == "update" else list(args)
+        result = CliRunner().invoke(main, full, env={**self.env(), **(env or {})},
+                                    catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    async def update(self, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
+        """`curatorbot update` (with the world's options) through CliRunner."""
+        return await asyncio.to_thread(self.invoke, "update", *args, env=env)
+
+    async def cli(self, *args: str) -> Result:
+        """Any other command through CliRunner (no extra options)."""
+        return await asyncio.to_thread(self.invoke, *args)
+
+    async def subprocess(self, *args: str) -> Result:
+        """`python -m curatorbot update ...` as a real process."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+        env.update({k: v for k, v in self.env().items() if v is not None})
+        env["PYTHONPATH"] = str(ROOT / "src")
+        command = [sys.executable, "-m", "curatorbot", "update", *self.base_args(), *args]
+        done = await asyncio.to_thread(subprocess.run, command, capture_output=True,
+                                       text=True, env=env, timeout=120, cwd=self.tmp)
+        return Result(done.returncode, done.stdout, done.stderr)
+
+
+def _yaml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return f"'{value}'"
+
+
+def _oembed_app(world_gone: set[str], hits: Counter[str], auth: list[str]
+                ) -> web.Application:
+    async def oembed(request: web.Request) -> web.Response:
+        if "Authorization" in request.headers:
+            auth.append(request.headers["Authorization"])
+        target = urlsplit(request.query["url"])
+        ident = (parse_qs(target.query).get("v") or [""])[0]
+        hits[ident] += 1
+        if ident in world_gone:
+            return web.Response(status=404, text="Not Found")
+        return web.json_response({"title": f"Video {ident}", "type": "video"})
+
+    app = web.Application()
+    app.router.add_get("/oembed", oembed)
+    return app
+
+
+@asynccontextmanager
+async def running_world(tmp: Path) -> AsyncIterator[World]:
+    """Start every server; stop them all afterwards."""
+    farm = LinkFarm()
+    ports = await farm.start(FARM_HOSTS)
+    site = await Website().start(SITE_HOST, SITE_NAMES, tmp)
+    # github.com redirects renamed repositories, and branches renamed from master to main.
+    site.moved.update({"/bob/tool": "/carol/tool-ng",
+                       "/dave/books/tree/master": "/dave/books/tree/main"})
+    gone: set[str] = set()
+    hits: Counter[str] = Counter()
+    auth: list[str] = []
+    runner = web.AppRunner(_oembed_app(gone, hits, auth), access_log=None)
+    await runner.setup()
+    oembed_site = web.TCPSite(runner, OEMBED_HOST, 0)
+    await oembed_site.start()
+    assert oembed_site._server is not None
+    oembed_port = oembed_site._server.sockets[0].getsockname()[1]
+    try:
+        async with serve(github_world(), GITHUB_HOST) as github:
+            yield World(tmp=tmp, farm=farm, farm_ports=ports, site=site, github=github,
+                        oembed_url=f"http://{OEMBED_HOST}:{oembed_port}/oembed",
+                        oembed_hits=hits, oembed_gone=gone, oembed_auth=auth)
+    finally:
+        await runner.cleanup()
+        await site.stop()
+        await farm.stop()
