@@ -7,7 +7,7 @@ the JSON output use `Status.value` verbatim.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -28,7 +28,7 @@ class Status(enum.StrEnum):
         return self in (Status.DEAD, Status.ERROR)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hop:
     """One answered request of a redirect chain: the URL asked and the status it gave."""
 
@@ -36,7 +36,7 @@ class Hop:
     http_status: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkResult:
     """The verdict on one distinct URL."""
 
@@ -50,7 +50,8 @@ class LinkResult:
     elapsed_ms: int = 0
     title: str | None = None
     permanent: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    # True when the run history stood in for a check (`update --max-age`).
+    cached: bool = False
     # Machine-readable failure class (check.classify.Kind: "dns", "refused", "timeout",
     # "outage", "no-network"...), None when the chain ended in an accepted answer.
     failure: str | None = None

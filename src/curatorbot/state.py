@@ -283,7 +283,7 @@ class SQLiteStore:
             url: LinkResult(url=url, status=Status(status), http_status=http_status,
                             final_url=final_url, title=title,
                             permanent=status == Status.REDIRECT.value, moved_to=moved_to,
-                            extra={"cached": True})
+                            cached=True)
             for url, status, http_status, final_url, title, moved_to in rows
         }
 

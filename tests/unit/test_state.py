@@ -125,7 +125,7 @@ def test_max_age_cache_returns_recent_alive_results(store: SQLiteStore, clock: C
     clock.advance(hours=1)
     fresh = store.fresh_results(max_age=2 * 3600)
     assert set(fresh) == {"https://a.test/", "https://b.test/"}
-    assert fresh["https://a.test/"].title == "A" and fresh["https://a.test/"].extra["cached"]
+    assert fresh["https://a.test/"].title == "A" and fresh["https://a.test/"].cached
     assert fresh["https://b.test/"].final_url == "https://b.test/new/index"
     assert fresh["https://b.test/"].permanent
     assert fresh["https://b.test/"].moved_to == "https://b.test/new"  # schema v3 keeps it

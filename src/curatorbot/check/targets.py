@@ -67,15 +67,20 @@ def collect(links: Iterable[Link]) -> dict[str, Target]:
     """Distinct URLs in first-use order, with all their places."""
     targets: dict[str, Target] = {}
     for link in links:
-        if not link.url:
-            continue
-        target = targets.get(link.url)
-        if target is None:
-            target = targets[link.url] = Target(link.url)
-        target.places.append(Place(link.entry_id, link.line))
-        if not link.ignore:
-            target.ignored = False
+        add_link(targets, link)
     return targets
+
+
+def add_link(targets: dict[str, Target], link: Link) -> None:
+    """Count one more use of `link.url` in `targets` (first use first)."""
+    if not link.url:
+        return
+    target = targets.get(link.url)
+    if target is None:
+        target = targets[link.url] = Target(link.url)
+    target.places.append(Place(link.entry_id, link.line))
+    if not link.ignore:
+        target.ignored = False
 
 
 def catalog_targets(catalog: Catalog) -> dict[str, Target]:

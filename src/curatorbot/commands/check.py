@@ -9,8 +9,10 @@ report of what was checked is still printed).
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,8 +21,8 @@ import click
 from curatorbot.catalog import load_catalog
 from curatorbot.check.netguard import StaticResolver, parse_resolve
 from curatorbot.check.outcome import CheckReport
-from curatorbot.check.runner import run_check
-from curatorbot.check.targets import catalog_targets
+from curatorbot.check.runner import check_targets
+from curatorbot.check.targets import Target, add_link
 from curatorbot.commands.common import catalog_argument, format_option, open_output, output_option
 from curatorbot.errors import NoNetworkError, UsageError
 from curatorbot.report import FORMATS, render
@@ -85,13 +87,17 @@ def check(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     Exit codes: 0 no failing link, 2 failing links, 3 invalid catalog or arguments,
     5 no network (nothing could be verified), 130 interrupted.
     """
-    loaded = load_catalog(catalog)
+    # Only the distinct URLs and where they are used are kept: entries are validated and
+    # let go as they are read, so a large catalog does not sit in memory through the run.
+    targets: dict[str, Target] = {}
+    loaded = load_catalog(catalog, on_link=partial(add_link, targets), keep_entries=False)
     settings = build_settings(loaded.settings, flags)
     resolver = resolver_for(resolve)
-    total = len(catalog_targets(loaded))
-    with LiveProgress(total, sys.stderr, progress_mode(fmt, quiet, verbose)) as progress:
-        report = run_check(loaded, settings, resolver=resolver, titles=titles,
-                           progress=progress)
+    with LiveProgress(len(targets), sys.stderr,
+                      progress_mode(fmt, quiet, verbose)) as progress:
+        report = asyncio.run(check_targets(targets, settings, resolver=resolver,
+                                           titles=titles, progress=progress,
+                                           catalog_path=str(catalog)))
     with open_output(output) as stream:
         render(report, fmt, stream, color=fmt == "text" and output is None
                and sys.stdout.isatty())
