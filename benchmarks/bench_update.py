@@ -97,6 +97,7 @@ async def run_update(catalog: Path, state: Path, hosts: list[str], env: dict[str
                str(state), "--allow-private", "--quiet", *extra]
     for host in hosts:
         command += ["--resolve", f"{host}={ADDRESS}"]
+    command += ["--resolve", "*=nxdomain"]  # nothing else may reach the system resolver
     start = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         *command, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

@@ -1,11 +1,39 @@
-"""Shared fixtures: a minimal valid catalog text and a writer for catalog files."""
+"""Shared fixtures: a minimal valid catalog text, a writer for catalog files, and the
+guard that keeps every test's name lookups on this machine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ipaddress
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+_system_getaddrinfo = socket.getaddrinfo
+
+
+def _local_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    """getaddrinfo for IP literals and localhost only: any other name would be a question
+    to the system's DNS server, which is not on this machine. Tests give names to their
+    loopback servers with `--resolve` / `StaticResolver` instead."""
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is None or name == "localhost":
+        return _system_getaddrinfo(host, *args, **kwargs)
+    try:
+        ipaddress.ip_address(str(name).strip("[]").split("%")[0])
+    except ValueError:
+        raise socket.gaierror(socket.EAI_NONAME,
+                              f"test DNS guard: {name!r} is not resolved in tests") from None
+    return _system_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def no_dns_beyond_this_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test runs with `socket.getaddrinfo` limited to literals and localhost."""
+    monkeypatch.setattr(socket, "getaddrinfo", _local_getaddrinfo)
+    yield
 
 MINIMAL = """\
 # a test catalog

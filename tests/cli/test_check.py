@@ -162,7 +162,8 @@ def test_invalid_catalog_exits_3_with_file_and_line(tmp_path: Path) -> None:
 def test_no_network_exits_5_and_classifies_nothing_dead(tmp_path: Path) -> None:
     urls = [[f"http://site{i}.invalid/page"] for i in range(4)]
     path = catalog(tmp_path, urls)
-    code, out, err = run(str(path), "--format", "json", "--resolve", "only.test=127.0.0.2")
+    code, out, err = run(str(path), "--format", "json", "--resolve", "only.test=127.0.0.2",
+                         "--resolve", "*=servfail")  # a broken resolver
     assert code == 5
     assert "no network" in err
     data = json.loads(out)

@@ -143,7 +143,8 @@ class World:
         args = ["--allow-private", "--state", str(self.state)]
         for name in SITE_NAMES:
             args += ["--resolve", f"{name}={SITE_HOST}"]
-        return args
+        # Any other name fails here and now instead of asking the system's DNS server.
+        return [*args, "--resolve", "*=nxdomain"]
 
     def invoke(self, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
         """The CLI in this thread (blocking): `update ARGS` with the loopback environment."""

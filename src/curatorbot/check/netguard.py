@@ -10,10 +10,13 @@ aiohttp never resolves) are checked by `literal_ip_refused` before a request is 
 The resolver also caches answers, failures included, for the run (`ttl` seconds), and
 shares one lookup between concurrent requests to the same name.
 
-`StaticResolver` maps names to addresses from a table (with `*.suffix` wildcards) and fails
-every other name, like an authoritative server answering NXDOMAIN (or, with `fallback`,
-asks the system resolver): the CLI's `--resolve NAME=ADDRESS` (as curl's), tests and benchmarks use
-it to give loopback servers host names without touching the system resolver.
+`StaticResolver` maps names to addresses from a table (with `*.suffix` wildcards, and `*`
+for every other name) and fails every other name, like an authoritative server answering
+NXDOMAIN (or, with `fallback`, asks the system resolver): the CLI's `--resolve NAME=ADDRESS`
+(as curl's), tests and benchmarks use it to give loopback servers host names without
+touching the system resolver. Besides an address, a name may map to `nxdomain` (the name does
+not exist) or `servfail` (no resolver answers): `--resolve '*=nxdomain'` keeps every name
+that is not in the table away from the system resolver.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# What a `--resolve` entry may say instead of an address.
+NXDOMAIN = "nxdomain"   # the name does not exist (an answer: its links are dead)
+SERVFAIL = "servfail"   # no resolver answers (no answer: network trouble, never dead)
 
 # Cloud metadata services that sit on otherwise unremarkable addresses.
 METADATA_ADDRESSES: frozenset[IPAddress] = frozenset({
@@ -165,6 +172,12 @@ class StaticResolver(AbstractResolver):
                 if pattern.startswith("*.") and name.endswith(pattern[1:]):
                     address = value
                     break
+            else:
+                address = self._table.get("*")
+        if address == SERVFAIL:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        if address == NXDOMAIN:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         if address is None:
             if self._use_fallback:
                 if self._fallback is None:
@@ -181,12 +194,14 @@ class StaticResolver(AbstractResolver):
 
 
 def parse_resolve(specs: Mapping[str, str] | list[str] | tuple[str, ...]) -> dict[str, str]:
-    """`["*.test=127.0.0.2", "a.example=10.0.0.1"]` -> {name: address}; ValueError if bad."""
+    """`["*.test=127.0.0.2", "*=nxdomain"]` -> {name: address}; ValueError if bad."""
     table: dict[str, str] = {}
     for spec in specs:
         name, sep, address = spec.partition("=")
+        address = address.strip().lower()
         if not sep or not name.strip():
             raise ValueError(f"{spec!r} is not NAME=ADDRESS")
-        ipaddress.ip_address(address.strip())  # ValueError when not an address
-        table[name.strip().lower()] = address.strip()
+        if address not in (NXDOMAIN, SERVFAIL):
+            ipaddress.ip_address(address)  # ValueError when not an address
+        table[name.strip().lower()] = address
     return table

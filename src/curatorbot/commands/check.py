@@ -61,8 +61,9 @@ _CHECK_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--insecure", is_flag=True, default=None,
                  help="Do not verify TLS certificates (off by default)."),
     click.option("--resolve", "resolve", multiple=True, metavar="NAME=ADDRESS",
-                 help="Resolve NAME (or *.suffix) to ADDRESS, like curl --resolve "
-                      "(repeatable)."),
+                 help="Resolve NAME (or *.suffix, or * for every other name) to ADDRESS, "
+                      "like curl --resolve (repeatable); ADDRESS may be 'nxdomain' or "
+                      "'servfail'."),
     click.option("--quiet", "-q", is_flag=True, help="No progress output."),
     click.option("--verbose", "-v", is_flag=True, help="A progress line for every link."),
 ]
@@ -111,7 +112,8 @@ def resolver_for(resolve: tuple[str, ...]) -> StaticResolver | None:
     except ValueError as exc:
         raise UsageError(f"--resolve: {exc}; write NAME=ADDRESS, e.g. '*.test=127.0.0.2'")\
             from None
-    return StaticResolver(table, fallback=True) if table else None
+    # Names not in the table go to the system resolver, unless a `*` entry catches them.
+    return StaticResolver(table, fallback="*" not in table) if table else None
 
 
 def progress_mode(fmt: str, quiet: bool, verbose: bool) -> str:

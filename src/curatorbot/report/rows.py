@@ -34,11 +34,12 @@ class Row:
 
 
 def rows(report: CheckReport, statuses: tuple[Status, ...]) -> list[Row]:
-    """Rows for results with these statuses, outage results left out, in catalog order."""
+    """Rows for results with these statuses, in catalog order; URLs that a host outage or
+    the lack of any network left unverified are left out (the summary says those once)."""
     out = []
     for result in report.results:
-        if result.status not in statuses or result.failure == Kind.OUTAGE:
-            continue
+        if result.status not in statuses or result.failure in (Kind.OUTAGE, Kind.NO_NETWORK):
+            continue  # said once for the host or the run, not once per URL
         places = report.places(result.url)
         first = places[0] if places else None
         out.append(Row(result, first.entry if first else "", first.line if first else 0,
