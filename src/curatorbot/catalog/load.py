@@ -8,6 +8,7 @@ as `CatalogInvalid`; the CLI prints one line per problem and exits 3.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from collections.abc import Callable
@@ -38,9 +39,14 @@ _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: 
 
 def read_text(path: str | Path) -> str:
     """The file's text as UTF-8 (a BOM is dropped); CatalogError/CatalogInvalid otherwise."""
+    return decode_text(read_bytes(path), str(path))
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes; CatalogError with what to do when it cannot be read."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise CatalogError(
             f"{name}: no such file; pass the catalog's path, or run where catalog.yaml is"
@@ -49,7 +55,6 @@ def read_text(path: str | Path) -> str:
         raise CatalogError(f"{name}: is a directory; pass the catalog file itself") from None
     except OSError as exc:
         raise CatalogError(f"{name}: cannot read ({exc.strerror}); check its permissions") from None
-    return decode_text(data, name)
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -64,14 +69,30 @@ def decode_text(data: bytes, name: str) -> str:
         )]) from None
 
 
+def check_utf8(data: bytes, name: str) -> bytes:
+    """`data` without its BOM, once known to be UTF-8 (checked without decoding it whole)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    for start in range(0, len(data), step):
+        try:
+            decoder.decode(data[start:start + step], final=start + step >= len(data))
+        except UnicodeDecodeError:
+            decode_text(data, name)  # raises the one-line problem with its line
+    return data[3:] if data.startswith(codecs.BOM_UTF8) else data
+
+
 def load_catalog(path: str | Path, *, on_link: Callable[[Link], None] | None = None,
                  keep_entries: bool = True) -> Catalog:
-    """Read and validate a catalog file. Raises CatalogError or CatalogInvalid."""
-    return parse_catalog(read_text(path), str(path), on_link=on_link,
+    """Read and validate a catalog file. Raises CatalogError or CatalogInvalid.
+
+    The YAML parser reads the file's UTF-8 bytes directly, so a large catalog is never held
+    as both bytes and text."""
+    name = str(path)
+    return parse_catalog(check_utf8(read_bytes(path), name), name, on_link=on_link,
                          keep_entries=keep_entries)
 
 
-def parse_catalog(text: str, name: str = "catalog.yaml", *,
+def parse_catalog(text: str | bytes, name: str = "catalog.yaml", *,
                   on_link: Callable[[Link], None] | None = None,
                   keep_entries: bool = True) -> Catalog:
     """Validate catalog text; `name` is used in messages.
@@ -107,7 +128,7 @@ def _empty(name: str) -> Problem:
                    "start with a mapping that has a 'sections:' list", code="empty")
 
 
-def _yaml_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
+def _yaml_problem(exc: yaml.YAMLError, text: str | bytes, name: str) -> Problem:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -115,7 +136,8 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
         return Problem(name, line, f"malformed YAML: {what}",
                        "fix the YAML syntax (indentation, quotes, colons)", code="yaml")
     if isinstance(exc, yaml.reader.ReaderError):
-        line = text[: exc.position].count("\n") + 1
+        line = (text[: exc.position].count(b"\n") if isinstance(text, bytes)
+                else text[: exc.position].count("\n")) + 1
         return Problem(name, line, f"character {exc.character!r} is not allowed in YAML",
                        "remove the control character", code="yaml")
     return Problem(name, 1, f"malformed YAML: {exc}", code="yaml")
@@ -124,7 +146,7 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
 class _Events:
     """The YAML event stream with one event of look-ahead; YAML errors become Problems."""
 
-    def __init__(self, text: str, name: str) -> None:
+    def __init__(self, text: str | bytes, name: str) -> None:
         self.text = text
         self.name = name
         self._stream = yaml.parse(text, Loader=_COMPOSER)

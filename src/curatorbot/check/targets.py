@@ -25,7 +25,7 @@ class Place:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     """One distinct URL and every place it is used."""
 
@@ -43,6 +43,8 @@ class UrlRules:
 
     def __init__(self, settings: Settings) -> None:
         self.include = [re.compile(p) for p in settings.include]
+        # One reason string per pattern, shared by every URL it excludes.
+        self._reasons = {p: f"excluded by pattern {p!r}" for p in settings.exclude}
         self.exclude = [re.compile(p) for p in settings.exclude]
 
     def excluded(self, url: str) -> str | None:
@@ -59,7 +61,7 @@ class UrlRules:
             return "matches no --include pattern"
         for pattern in self.exclude:
             if pattern.search(url):
-                return f"excluded by pattern {pattern.pattern!r}"
+                return self._reasons[pattern.pattern]
         return None
 
 
