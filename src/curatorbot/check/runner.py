@@ -40,6 +40,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
+from curatorbot import aio
 from curatorbot.catalog.model import Catalog
 from curatorbot.check.classify import (
     DEAD_CODES,
@@ -459,6 +460,6 @@ def run_check(catalog: Catalog, settings: Settings, *,
               ssl_context: ssl.SSLContext | None = None, titles: bool = False,
               progress: Progress | None = None) -> CheckReport:
     """Check every distinct URL of `catalog` (blocking); Ctrl-C returns a partial report."""
-    return asyncio.run(check_targets(
+    return aio.run(check_targets(
         catalog_targets(catalog), settings, resolver=resolver, ssl_context=ssl_context,
         titles=titles, progress=progress, catalog_path=catalog.path))

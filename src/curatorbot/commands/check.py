@@ -9,7 +9,6 @@ report of what was checked is still printed).
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from curatorbot import aio
 from curatorbot.catalog import load_catalog
 from curatorbot.check.netguard import StaticResolver, parse_resolve
 from curatorbot.check.outcome import CheckReport
@@ -96,7 +96,7 @@ def check(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     resolver = resolver_for(resolve)
     with LiveProgress(len(targets), sys.stderr,
                       progress_mode(fmt, quiet, verbose)) as progress:
-        report = asyncio.run(check_targets(targets, settings, resolver=resolver,
+        report = aio.run(check_targets(targets, settings, resolver=resolver,
                                            titles=titles, progress=progress,
                                            catalog_path=str(catalog)))
     with open_output(output) as stream:

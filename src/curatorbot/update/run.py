@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from aiohttp.abc import AbstractResolver
 
+from curatorbot import aio
 from curatorbot.catalog.edit import DELETE, Edit, apply_edits
 from curatorbot.catalog.load import parse_catalog
 from curatorbot.check.outcome import CheckReport
@@ -73,7 +74,7 @@ def run_update(text: str, name: str, settings: Settings, store: StateStore, *,
     rules = UrlRules(settings)
     meta_urls = [url for url, t in targets.items() if not t.ignored and not rules.excluded(url)]
     context = ProviderContext.from_env(settings, etags=store, environ=environ)
-    report, batch = asyncio.run(_gather(to_check, meta_urls, settings, context, resolver,
+    report, batch = aio.run(_gather(to_check, meta_urls, settings, context, resolver,
                                         ssl_context, progress, catalog.path))
     report = _merge_cached(report, targets, cached)
     outcome = UpdateOutcome(report=report, changes=[], old_text=text, new_text=text,
