@@ -1,36 +1,14 @@
-"""Metadata providers and their registry: which source knows what about which URL.
+"""Metadata providers (GitHub, YouTube, ...) and their registry; `registry` is the entry.
 
-`REGISTRY` lists one factory per provider; `build_providers` makes them for a run and
-`collect_metadata` hands each URL to the first provider that matches it, runs the providers
-concurrently, and merges their answers into one `MetadataBatch`. Adding a source (PyPI,
-DOI, arXiv, ...) is one module with a class following `base.Provider`, plus one line here.
-A provider that fails outright becomes a note; it never loses the other providers' work.
+The names below are imported from `curatorbot.metadata.registry` on first use, so a module
+that only needs `metadata.html` (the link checker's title extraction) does not load every
+provider.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-
-import aiohttp
-
-from curatorbot.metadata.base import (
-    LinkMetadata,
-    MetadataBatch,
-    Proposal,
-    ProposalReason,
-    Provider,
-    unknown,
-)
-from curatorbot.metadata.github import GitHubProvider
-from curatorbot.metadata.github_common import GitHubConfig
-from curatorbot.metadata.repo import RepoMetadata, RepoRef, parse_repo_url
-from curatorbot.metadata.youtube import YouTubeConfig, YouTubeProvider
-from curatorbot.settings import Settings
-from curatorbot.state import EtagCache
+import importlib
+from typing import Any
 
 __all__ = [
     "REGISTRY", "GitHubConfig", "LinkMetadata", "MetadataBatch", "Proposal", "ProposalReason",
@@ -38,78 +16,8 @@ __all__ = [
     "build_providers", "collect_metadata", "parse_repo_url",
 ]
 
-log = logging.getLogger("curatorbot.metadata")
 
-
-@dataclass(frozen=True)
-class ProviderContext:
-    """What provider factories may use: per-provider configuration and the ETag cache."""
-
-    github: GitHubConfig = field(default_factory=GitHubConfig)
-    youtube: YouTubeConfig = field(default_factory=YouTubeConfig)
-    etags: EtagCache | None = None
-
-    @classmethod
-    def from_env(cls, settings: Settings | None = None, etags: EtagCache | None = None,
-                 environ: Mapping[str, str] | None = None) -> ProviderContext:
-        """GitHub endpoints and token from the environment (`GITHUB_API_URL`,
-        `GITHUB_GRAPHQL_URL`, `GITHUB_TOKEN`), YouTube's oEmbed endpoint from
-        `CURATORBOT_OEMBED_URL` when set, limits from `settings`."""
-        settings = settings or Settings()
-        env = os.environ if environ is None else environ
-        youtube = YouTubeConfig(user_agent=settings.user_agent, retries=settings.retries)
-        if env.get("CURATORBOT_OEMBED_URL"):
-            youtube = replace(youtube, oembed_url=env["CURATORBOT_OEMBED_URL"])
-        return cls(github=GitHubConfig.from_env(env, settings), youtube=youtube, etags=etags)
-
-
-ProviderFactory = Callable[[ProviderContext], Provider]
-
-REGISTRY: list[ProviderFactory] = [
-    lambda ctx: GitHubProvider(ctx.github, ctx.etags),
-    lambda ctx: YouTubeProvider(ctx.youtube),
-]
-
-
-def build_providers(context: ProviderContext) -> list[Provider]:
-    """One instance of every registered provider."""
-    return [factory(context) for factory in REGISTRY]
-
-
-async def collect_metadata(urls: Sequence[str], providers: Sequence[Provider],
-                           session: aiohttp.ClientSession | None = None) -> MetadataBatch:
-    """Metadata for every URL some provider matches; URLs no provider knows are absent."""
-    claimed: dict[str, list[str]] = {}
-    by_name = {}
-    for url in dict.fromkeys(urls):
-        for provider in providers:
-            if provider.matches(url):
-                claimed.setdefault(provider.name, []).append(url)
-                by_name[provider.name] = provider
-                break
-    if not claimed:
-        return MetadataBatch()
-    if session is None:
-        async with aiohttp.ClientSession() as own:
-            return await _run(own, claimed, by_name)
-    return await _run(session, claimed, by_name)
-
-
-async def _run(session: aiohttp.ClientSession, claimed: dict[str, list[str]],
-               providers: dict[str, Provider]) -> MetadataBatch:
-    names = list(claimed)
-    outcomes = await asyncio.gather(
-        *(providers[name].fetch(session, claimed[name]) for name in names),
-        return_exceptions=True)
-    total = MetadataBatch()
-    for name, outcome in zip(names, outcomes, strict=True):
-        if isinstance(outcome, MetadataBatch):
-            total.merge(outcome)
-            continue
-        if not isinstance(outcome, Exception):
-            raise outcome  # KeyboardInterrupt, CancelledError: not ours to swallow
-        log.error("metadata provider %s failed: %s", name, outcome)
-        reason = f"{name} provider failed: {type(outcome).__name__}: {outcome}"
-        total.links.update(unknown(claimed[name], name, reason))
-        total.notes.append(reason)
-    return total
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module("curatorbot.metadata.registry"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,22 +8,15 @@ rich; otherwise progress is plain lines, one per link that needs a look (every l
 from __future__ import annotations
 
 from types import TracebackType
-from typing import IO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
+from typing import IO, TYPE_CHECKING
 
 from curatorbot.check.outcome import CheckReport
 from curatorbot.report.rows import Row, failing_rows, notable_rows, outage_line, summary_line
 from curatorbot.results import LinkResult, Status
+
+if TYPE_CHECKING:  # rich is imported when a terminal needs it, not on every run
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
 
 STYLE = {"dead": "bold red", "error": "red", "timeout": "yellow", "blocked": "magenta",
          "redirect": "cyan", "ok": "green", "excluded": "dim"}
@@ -46,6 +39,15 @@ class LiveProgress:
 
     def __enter__(self) -> LiveProgress:
         if self.mode == "bar":
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[failing]} failing"),
                                  TimeElapsedColumn(),
@@ -78,6 +80,8 @@ def _plain_rows(rows: list[Row]) -> list[str]:
 
 
 def _rich_table(title: str, rows: list[Row]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", expand=False)
     for column in ("line", "entry", "status", "URL", "detail"):
         table.add_column(column, overflow="fold", justify="right" if column == "line" else "left")
@@ -92,6 +96,8 @@ def render(report: CheckReport, stream: IO[str], *, color: bool = False) -> None
     notable = notable_rows(report)
     outages = [(o, outage_line(report, o.host)) for o in report.outages]
     if color:
+        from rich.console import Console
+
         console = Console(file=stream, force_terminal=True, highlight=False)
         if failing:
             console.print(_rich_table(f"Failing links ({len(failing)})", failing))

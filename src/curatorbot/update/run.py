@@ -28,8 +28,8 @@ from curatorbot.catalog.load import parse_catalog
 from curatorbot.check.outcome import CheckReport
 from curatorbot.check.runner import check_targets
 from curatorbot.check.targets import Target, UrlRules, catalog_targets
-from curatorbot.metadata import ProviderContext, build_providers, collect_metadata
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
+from curatorbot.metadata.registry import ProviderContext, build_providers, collect_metadata
 from curatorbot.plan import Change
 from curatorbot.results import LinkResult, Status
 from curatorbot.settings import Settings
