@@ -110,7 +110,11 @@ def dump_plan(changes: Iterable[Change]) -> str:
 
 def load_plan(text: str) -> list[Change]:
     """Changes from a plan file's text; ValueError with the item number when one is bad."""
-    data = json.loads(text)
+    return plan_from_data(json.loads(text))
+
+
+def plan_from_data(data: Any) -> list[Change]:
+    """Changes from a parsed plan file; ValueError with the item number when one is bad."""
     if not isinstance(data, list):
         raise ValueError("the plan must be a JSON list of changes")
     changes = []

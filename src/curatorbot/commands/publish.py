@@ -11,7 +11,6 @@ A GitHub API failure exits 4; a rerun converges to the same single pull request 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
@@ -22,7 +21,8 @@ import click
 from curatorbot.catalog import parse_catalog
 from curatorbot.catalog.load import read_text
 from curatorbot.errors import UsageError
-from curatorbot.plan import Change, load_plan
+from curatorbot.jsonfile import read_json
+from curatorbot.plan import Change, plan_from_data
 from curatorbot.publish.github import GitHubConfig, GitHubRepo
 from curatorbot.publish.health import issue_body, issue_title, load_report
 from curatorbot.publish.health_issue import HealthIssueSpec, sync_health_issue
@@ -98,15 +98,9 @@ def _repo_path(catalog: Path, given: str | None) -> str:
 def _read_plan(path: Path | None) -> list[Change]:
     if path is None:
         return []
+    data = read_json(path, "plan", "curatorbot update --plan-out PATH")
     try:
-        return load_plan(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such plan; write it with "
-                         "`curatorbot update --plan-out PATH`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the plan ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
+        return plan_from_data(data)
     except ValueError as exc:
         raise UsageError(f"{path}: {exc}; it should be what `update --plan-out` wrote") from None
 

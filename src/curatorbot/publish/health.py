@@ -9,13 +9,13 @@ dead, erroring, timing out and blocked ones.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from curatorbot.errors import UsageError
+from curatorbot.jsonfile import read_json
 from curatorbot.publish.markdown import BODY_LIMIT, Section, build_body, code, text
 from curatorbot.publish.pr_body import IGNORE_HINT, counted
 from curatorbot.results import LinkResult, Status
@@ -91,15 +91,7 @@ def _int_or_none(value: Any) -> int | None:
 
 def load_report(path: Path) -> list[HealthRow]:
     """Rows from a JSON check report file; UsageError with the file name if unusable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such report; write it with "
-                         "`curatorbot check --format json --output FILE`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the report ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
+    data = read_json(path, "report", "curatorbot check --format json --output FILE")
     return rows_from_report(data, str(path))
 
 
