@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from curatorbot.catalog.load import compose, decode_text
+from curatorbot.catalog.load import compose, decode_text, read_bytes
 
 Path = tuple[str | int, ...]
 
@@ -282,8 +282,9 @@ BOM = "\ufeff"
 
 
 def read_raw(path: str | os.PathLike[str]) -> tuple[str, bool]:
-    """A catalog's text for editing, and whether it opened with a BOM (kept on write)."""
-    data = pathlib.Path(path).read_bytes()
+    """A catalog's text for editing, and whether it opened with a BOM (kept on write);
+    CatalogError / CatalogInvalid as for loading when the file cannot be used."""
+    data = read_bytes(path)
     text = decode_text(data, str(path))
     return text, data.startswith(BOM.encode())
 

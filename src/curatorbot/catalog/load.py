@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +43,7 @@ def read_text(path: str | Path) -> str:
     return decode_text(read_bytes(path), str(path))
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes; CatalogError with what to do when it cannot be read."""
     name = str(path)
     try:

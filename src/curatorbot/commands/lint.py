@@ -10,7 +10,7 @@ import click
 
 from curatorbot.catalog.edit import apply_edits, read_raw, write_atomic
 from curatorbot.catalog.lint import Finding, fix_edits, lint_catalog
-from curatorbot.catalog.load import parse_catalog, read_text
+from curatorbot.catalog.load import parse_catalog
 from curatorbot.commands.common import catalog_argument, format_option, open_output, output_option
 from curatorbot.errors import EXIT_FAILURES, EXIT_INVALID, EXIT_OK, CatalogInvalid, Problem
 
@@ -28,13 +28,13 @@ def lint(ctx: click.Context, catalog: Path, fmt: str, output: Path | None, fix: 
     name = str(catalog)
     fixed: list[Finding] = []
     try:
-        model = parse_catalog(read_text(catalog), name)
-        findings = lint_catalog(model)
+        text, bom = read_raw(catalog)
+        findings = lint_catalog(parse_catalog(text, name))
         if fix and fix_edits(findings):
-            text, bom = read_raw(catalog)
-            write_atomic(catalog, apply_edits(text, fix_edits(findings), name), bom)
+            text = apply_edits(text, fix_edits(findings), name)
+            write_atomic(catalog, text, bom)
             fixed = [f for f in findings if f.fix is not None]
-            findings = lint_catalog(parse_catalog(read_text(catalog), name))
+            findings = lint_catalog(parse_catalog(text, name))
     except CatalogInvalid as exc:
         with open_output(output) as out:
             _write(out, fmt, name, exc.problems, [], [])

@@ -36,7 +36,7 @@ from curatorbot.commands.common import (
     output_option,
     state_options,
 )
-from curatorbot.errors import CatalogError, StateError
+from curatorbot.errors import StateError
 from curatorbot.plan import Change, dump_plan
 from curatorbot.report import FORMATS, render
 from curatorbot.report.text import LiveProgress
@@ -68,13 +68,7 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     arguments, 5 no network (nothing verified, nothing written), 130 interrupted.
     """
     name = str(catalog)
-    try:
-        text, bom = read_raw(catalog)
-    except FileNotFoundError:
-        raise CatalogError(f"{name}: no such file; pass the catalog's path, or run where "
-                           "catalog.yaml is") from None
-    except IsADirectoryError:
-        raise CatalogError(f"{name}: is a directory; pass the catalog file itself") from None
+    text, bom = read_raw(catalog)
     loaded = parse_catalog(text, name)
     settings = build_settings(loaded.settings, {**flags, "max_age": max_age,
                                                 "state": str(state) if state else None})
@@ -82,7 +76,7 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     total = len({link.url for link in loaded.links()})
     with _store(settings, enabled=not no_state, scratch=dry_run) as store, \
             LiveProgress(total, sys.stderr, progress_mode(fmt, quiet, verbose)) as progress:
-        outcome = run_update(text, name, settings, store, resolver=resolver,
+        outcome = run_update(loaded, text, settings, store, resolver=resolver,
                              progress=progress)
     for note in outcome.notes:
         click.echo(f"curatorbot: note: {note}", err=True)

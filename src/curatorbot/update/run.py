@@ -24,7 +24,7 @@ from aiohttp.abc import AbstractResolver
 
 from curatorbot import aio
 from curatorbot.catalog.edit import DELETE, Edit, apply_edits
-from curatorbot.catalog.load import parse_catalog
+from curatorbot.catalog.model import Catalog
 from curatorbot.check.outcome import CheckReport
 from curatorbot.check.runner import check_targets
 from curatorbot.check.targets import Target, UrlRules, catalog_targets
@@ -56,14 +56,13 @@ class UpdateOutcome:
         return self.new_text != self.old_text
 
 
-def run_update(text: str, name: str, settings: Settings, store: StateStore, *,
+def run_update(catalog: Catalog, text: str, settings: Settings, store: StateStore, *,
                environ: Mapping[str, str] | None = None,
                resolver: AbstractResolver | None = None,
                ssl_context: ssl.SSLContext | None = None,
                progress: Progress | None = None,
                today: dt.date | None = None) -> UpdateOutcome:
-    """Run the update of catalog `text` (named `name` in messages); write nothing."""
-    catalog = parse_catalog(text, name)
+    """Run the update of `catalog`, loaded from `text`; write nothing."""
     targets = catalog_targets(catalog)
     cached = store.fresh_results(settings.max_age) if settings.max_age > 0 else {}
     cached = {url: r for url, r in cached.items() if url in targets and not targets[url].ignored}
@@ -100,7 +99,7 @@ def run_update(text: str, name: str, settings: Settings, store: StateStore, *,
     outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
     edits = [Edit(c.path, DELETE if c.new is None else c.new)
              for c in outcome.changes if c.applies]
-    outcome.new_text = apply_edits(text, edits, name)
+    outcome.new_text = apply_edits(text, edits, catalog.path)
     return outcome
 
 
