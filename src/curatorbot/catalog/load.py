@@ -119,11 +119,6 @@ def compose(text: str, name: str) -> yaml.Node:
     return root
 
 
-def line_of(node: yaml.Node) -> int:
-    """1-based line where a node starts."""
-    return int(node.start_mark.line) + 1
-
-
 def _empty(name: str) -> Problem:
     return Problem(name, 1, "the catalog is empty",
                    "start with a mapping that has a 'sections:' list", code="empty")
@@ -582,16 +577,6 @@ class _Builder:
 
         self.mapping(f"'bot' of {what}", tuple(BOT_KEYS), read)
         return out
-
-
-def _kind_of(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node.tag.endswith(":null"):
-        return "nothing"
-    return f"'{node.value}'"
 
 
 def _expected(types: tuple[type, ...]) -> str:

@@ -44,7 +44,6 @@ class HostState:
     max_in_flight: int = 0
     requests: int = 0
     answered: int = 0
-    network_failures: int = 0
     outage_failures: int = 0
     last_failure: str = ""
     head_rejected: bool = False
@@ -124,7 +123,6 @@ class HostPool:
         connection) rather than an answer (a name that does not exist).
         """
         state = self.get(host)
-        state.network_failures += 1
         state.outage_failures += outage
         state.failures[kind] = state.failures.get(kind, 0) + 1
         state.last_failure = message
