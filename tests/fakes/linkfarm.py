@@ -47,6 +47,17 @@ from typing import Any
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Paths that always redirect the same way: kind -> (status, Location with {label}).
+FIXED_REDIRECTS: dict[str, tuple[int, str]] = {
+    "moved": (301, "/ok/{label}"), "found": (302, "/ok/{label}"),
+    "perm308": (308, "/ok/{label}"), "temp307": (307, "/ok/{label}"),
+    "see303": (303, "/ok/{label}"), "relative": (301, "../ok/{label}"),
+    "movedgone": (301, "/status/404/{label}"),
+    "chain": (301, "/chain2/{label}"), "chain2": (302, "/chain3/{label}"),
+    "chain3": (301, "/ok/{label}"),
+    "loop": (302, "/loop2/{label}"), "loop2": (302, "/loop/{label}"),
+}
 FARM_HOST = web.RequestKey("farm_host", str)
 
 
@@ -167,23 +178,9 @@ class LinkFarm:
                 status=code, text=f"status {code}")
         if kind == "status" and rest:
             return web.Response(status=int(rest[0]), text=f"status {rest[0]}")
-        simple = {"moved": 301, "found": 302, "perm308": 308, "temp307": 307, "see303": 303}
-        if kind in simple:
-            return _redirect(simple[kind], f"/ok/{label}")
-        if kind == "relative":
-            return _redirect(301, f"../ok/{label}")
-        if kind == "movedgone":
-            return _redirect(301, f"/status/404/{label}")
-        if kind == "chain":
-            return _redirect(301, f"/chain2/{label}")
-        if kind == "chain2":
-            return _redirect(302, f"/chain3/{label}")
-        if kind == "chain3":
-            return _redirect(301, f"/ok/{label}")
-        if kind == "loop":
-            return _redirect(302, f"/loop2/{label}")
-        if kind == "loop2":
-            return _redirect(302, f"/loop/{label}")
+        if kind in FIXED_REDIRECTS:
+            status, target = FIXED_REDIRECTS[kind]
+            return _redirect(status, target.format(label=label))
         if kind == "many" and len(rest) >= 2:
             return _redirect(302, f"/many/{int(rest[0]) + 1}/{label}")
         if kind == "to":

@@ -243,30 +243,30 @@ def _owner(stack: Sequence[Token]) -> Token | None:
 
 # -- inline text -------------------------------------------------------------------------
 
-def _plain(tokens: Sequence[Token]) -> str:
-    """The visible text of inline tokens, on one line."""
+def _inline_text(tokens: Sequence[Token], *, marks: bool) -> str:
+    """The text of inline tokens; with `marks`, emphasis marks kept and images left out,
+    else the alt text of images in their place."""
     parts: list[str] = []
     for tok in tokens:
         if tok.type in ("text", "code_inline"):
             parts.append(tok.content)
         elif tok.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif tok.type == "image":
+        elif marks and tok.type in ("em_open", "em_close", "strong_open", "strong_close"):
+            parts.append(tok.markup)
+        elif not marks and tok.type == "image":
             parts.append(_plain(tok.children or []) or tok.content)
-    return " ".join("".join(parts).split())
+    return "".join(parts)
+
+
+def _plain(tokens: Sequence[Token]) -> str:
+    """The visible text of inline tokens, on one line."""
+    return " ".join(_inline_text(tokens, marks=False).split())
 
 
 def _markup(tokens: Sequence[Token]) -> str:
     """Inline tokens back to text with emphasis marks, to tell '*Practical*' from 'Ann'."""
-    parts: list[str] = []
-    for tok in tokens:
-        if tok.type in ("text", "code_inline"):
-            parts.append(tok.content)
-        elif tok.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif tok.type in ("em_open", "em_close", "strong_open", "strong_close"):
-            parts.append(tok.markup)
-    return "".join(parts)
+    return _inline_text(tokens, marks=True)
 
 
 @dataclass(frozen=True)
