@@ -15,6 +15,7 @@ Paths (`n` is any label, used to make distinct URLs):
     /chain/n              301 -> /chain2/n -302-> /chain3/n -301-> /ok/n (3 hops)
     /loop/n               302 -> /loop2/n -302-> /loop/n ...
     /many/K/n             302 -> /many/K+1/n forever
+    /cookie/n             without the farm's cookie: 302 to itself, setting it; with it: 200
     /to?url=U             302 -> U (anywhere)
     /moveto/n?url=U       301 -> U (anywhere)
     /head405/n            405 to HEAD, 200 to GET
@@ -70,11 +71,14 @@ class HostStats:
     max_in_flight: int = 0
     connections: int = 0
     big_bytes_sent: int = 0
+    first: float = 0.0  # wall-clock time (time.time) of the first and last request
+    last: float = 0.0
     log: list[tuple[float, str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"requests": self.requests, "max_in_flight": self.max_in_flight,
-                "connections": self.connections, "big_bytes_sent": self.big_bytes_sent}
+                "connections": self.connections, "big_bytes_sent": self.big_bytes_sent,
+                "first": self.first, "last": self.last}
 
 
 class LinkFarm:
@@ -142,6 +146,8 @@ class LinkFarm:
         host = sockname[0] if sockname else "?"
         stats = self.stats.setdefault(host, HostStats())
         stats.requests += 1
+        stats.last = time.time()
+        stats.first = stats.first or stats.last
         stats.in_flight += 1
         stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
         self.in_flight += 1
@@ -183,6 +189,12 @@ class LinkFarm:
             return _redirect(status, target.format(label=label))
         if kind == "many" and len(rest) >= 2:
             return _redirect(302, f"/many/{int(rest[0]) + 1}/{label}")
+        if kind == "cookie":
+            if request.cookies.get("gate") == "passed":
+                return _html(200, f"Page {label}")
+            response = _redirect(302, request.path)
+            response.set_cookie("gate", "passed")
+            return response
         if kind == "to":
             return _redirect(302, request.query["url"])
         if kind == "moveto":

@@ -79,6 +79,7 @@ class Answer:
     retry_after: float | None = None
     bot_sign: str | None = None
     title: str | None = None
+    sets_cookie: bool = False  # a cookie may change the next answer (loop detection)
 
     @property
     def transient(self) -> bool:

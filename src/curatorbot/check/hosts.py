@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -54,8 +54,10 @@ class HostState:
 class HostPool:
     """The per-host state of one run."""
 
-    def __init__(self, per_host: int, min_interval: float = 0.0, outage_after: int = 3) -> None:
+    def __init__(self, per_host: int, min_interval: float = 0.0, outage_after: int = 3,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.per_host = per_host
+        self.sleep = sleep  # how a request waits for its turn (the checker counts rests)
         self.min_interval = min_interval
         self.outage_after = outage_after
         self._hosts: dict[str, HostState] = {}
@@ -92,7 +94,7 @@ class HostPool:
             if delay <= 0:
                 state.next_start = now + state.interval
                 return
-            await asyncio.sleep(delay)  # the start may move again (a 429 meanwhile): re-check
+            await self.sleep(delay)  # the start may move again (a 429 meanwhile): re-check
 
     def ready_at(self, host: str) -> float:
         """The monotonic time before which no request to `host` may start."""

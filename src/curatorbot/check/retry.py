@@ -10,6 +10,7 @@ exception, so the caller classifies what the server last said.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_result, stop_after_attempt
@@ -48,10 +49,12 @@ def _last_outcome(retry_state: RetryCallState) -> Outcome:
     return result
 
 
-def retrying(settings: Settings) -> AsyncRetrying:
+def retrying(settings: Settings,
+             sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> AsyncRetrying:
     """A tenacity controller for one request, configured from `settings`."""
     backoff = settings.retry_backoff
     return AsyncRetrying(
+        sleep=sleep,
         stop=stop_after_attempt(settings.retries + 1),
         retry=retry_if_result(is_transient),
         wait=RetryAfterWait(settings.retry_after_cap, wait_exponential_jitter(
@@ -61,7 +64,22 @@ def retrying(settings: Settings) -> AsyncRetrying:
     )
 
 
-async def with_retries(settings: Settings, request: Callable[[], Awaitable[Outcome]]) -> Outcome:
-    """Run `request` until it gives a non-transient outcome or the retries run out."""
-    outcome: Outcome = await retrying(settings)(request)
+async def with_retries(settings: Settings, request: Callable[[], Awaitable[Outcome]],
+                       sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> Outcome:
+    """Run `request` until it gives a non-transient outcome or the retries run out.
+
+    Most requests settle at once, so the first attempt is made before a tenacity controller
+    exists (setting one up costs more than the request's own bookkeeping); a transient first
+    outcome is handed to the controller as its first attempt, which then waits and retries
+    exactly as if it had made that attempt itself. `sleep` waits between attempts.
+    """
+    first = await request()
+    if not is_transient(first) or settings.retries == 0:
+        return first
+    replay: list[Outcome] = [first]
+
+    async def attempt() -> Outcome:
+        return replay.pop() if replay else await request()
+
+    outcome: Outcome = await retrying(settings, sleep)(attempt)
     return outcome

@@ -8,9 +8,10 @@
 `Checker` owns one aiohttp `ClientSession` (keep-alive connections, the `GuardedResolver`
 with its DNS cache) and checks URLs with at most `concurrency` requests in flight overall
 and `per_host` per host. Its scheduler keeps one queue per host and only starts a URL when its
-host has a free slot, so one slow or crowded host never holds the others up; it serves the
-hosts round robin, so they all progress evenly and finish together (a host drained last
-would run alone, at `per_host` requests at a time, and stretch the run); it reads at
+host has a free slot, so one slow or crowded host never holds the others up; the
+`Backlog` picks whose URL starts next so that all hosts run out of work together (a host
+drained last would run alone, at `per_host` requests at a time, and stretch the run);
+it reads at
 most `lookahead` URLs ahead of the work in flight, so memory stays flat however long the
 input is. Results come out in completion order; each is a `LinkResult` (status per the
 contract in design.md).
@@ -30,9 +31,9 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from contextlib import suppress
+from functools import partial
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -42,6 +43,7 @@ from aiohttp.abc import AbstractResolver
 
 from curatorbot import aio
 from curatorbot.catalog.model import Catalog
+from curatorbot.check.backlog import Backlog
 from curatorbot.check.classify import (
     DEAD_CODES,
     HEAD_REJECTED_CODES,
@@ -98,24 +100,27 @@ class Checker:
         self.settings = settings
         self.titles = titles
         self.lookahead = lookahead or max(10_000, 32 * settings.concurrency)
-        self.hosts = HostPool(settings.per_host, settings.min_interval, settings.outage_after)
+        self.hosts = HostPool(settings.per_host, settings.min_interval, settings.outage_after,
+                              sleep=self._rest)
         self.resolver = GuardedResolver(resolver, allow_private=settings.allow_private)
-        # A fresh default context (not aiohttp's import-time one) honours SSL_CERT_FILE.
-        self._ssl: ssl.SSLContext | bool = (False if settings.insecure
-                                            else ssl_context if ssl_context is not None
-                                            else ssl.create_default_context())
+        # The trust to verify servers with: made on the first https request (loading the
+        # system's CA store costs ~20 ms, for nothing in a run without https), and fresh
+        # rather than aiohttp's import-time one, so that SSL_CERT_FILE set later counts.
+        self._ssl: ssl.SSLContext | bool | None = False if settings.insecure else ssl_context
         self._timeout = aiohttp.ClientTimeout(total=settings.timeout,
                                               sock_connect=settings.connect_timeout,
                                               sock_read=settings.timeout)
         self._session: aiohttp.ClientSession | None = None
-        # Requests in flight overall. URL tasks may be more (up to twice as many): a task
-        # waiting out a retry backoff or a host's pause holds no request slot.
+        # Requests in flight overall. The scheduler keeps as many URLs at work, not counting
+        # those resting (a retry backoff, a host's pause or spacing): they hold no slot.
         self._requests = asyncio.Semaphore(settings.concurrency)
+        self._resting = 0
+        self._wake: Callable[[], None] = _nothing
 
     async def __aenter__(self) -> Self:
         connector = aiohttp.TCPConnector(
             limit=0, limit_per_host=0, resolver=self.resolver, use_dns_cache=False,
-            ssl=self._ssl, keepalive_timeout=KEEPALIVE)
+            ssl=self._ssl is not False, keepalive_timeout=KEEPALIVE)
         self._session = aiohttp.ClientSession(
             connector=connector, timeout=self._timeout,
             headers={"User-Agent": self.settings.user_agent, "Accept": ACCEPT_HEADER},
@@ -139,25 +144,17 @@ class Checker:
         """Check distinct `urls`; yield one `LinkResult` each, in completion order."""
         source = _aiter(urls)
         events: asyncio.Queue[asyncio.Task[LinkResult] | str] = asyncio.Queue()
-        pending: dict[str, deque[str]] = {}
-        in_flight: dict[str, int] = {}
-        task_host: dict[asyncio.Task[LinkResult], str] = {}
-        ready: deque[str] = deque()
-        queued: set[str] = set()
+        backlog = Backlog(self.settings.per_host)
+        task_host: dict[asyncio.Task[LinkResult], tuple[str, float]] = {}  # host, start
         waking: set[str] = set()
-        buffered = 0
         exhausted = False
         loop = asyncio.get_running_loop()
-        limit, per_host = 2 * self.settings.concurrency, self.settings.per_host
-
-        def mark_ready(host: str, front: bool = False) -> None:
-            if host not in queued:
-                queued.add(host)
-                (ready.appendleft if front else ready.append)(host)
-
+        limit = self.settings.concurrency
+        most = 4 * limit  # URLs started, resting ones included: bounds memory
+        self._wake = partial(events.put_nowait, "")  # a URL went to rest: start another
         try:
             while True:
-                while not exhausted and buffered < self.lookahead:
+                while not exhausted and len(backlog) < self.lookahead:
                     try:
                         url = await anext(source)
                     except StopAsyncIteration:
@@ -167,48 +164,33 @@ class Checker:
                     if early is not None:
                         yield early
                         continue
-                    host = host_key(url)
-                    pending.setdefault(host, deque()).append(url)
-                    buffered += 1
-                    mark_ready(host)
-                while len(task_host) < limit and ready:
-                    host = ready.popleft()
-                    queued.discard(host)
-                    queue = pending.get(host)
-                    if not queue or in_flight.get(host, 0) >= per_host:
-                        continue  # re-queued when one of its URLs completes
+                    backlog.add(host_key(url), url)
+                while len(task_host) - self._resting < limit and len(task_host) < most:
+                    host = backlog.pick()
+                    if host is None:
+                        break
                     wait = self.hosts.ready_at(host) - time.monotonic()
-                    if wait > 0:
+                    if wait > 0:  # paused (a 429): offered again when the pause ends
                         if host not in waking:
                             waking.add(host)
                             loop.call_later(wait, events.put_nowait, host)
                         continue
-                    url = queue.popleft()
-                    buffered -= 1
-                    in_flight[host] = in_flight.get(host, 0) + 1
-                    task = asyncio.create_task(self._guarded_check(url))
-                    task_host[task] = host
+                    task = asyncio.create_task(self._guarded_check(backlog.start(host)))
+                    task_host[task] = (host, time.monotonic())
                     task.add_done_callback(events.put_nowait)
-                    if queue:
-                        mark_ready(host)  # round robin: every host progresses evenly
-                    else:
-                        del pending[host]
-                if not task_host and exhausted and buffered == 0:
+                if not task_host and exhausted and not backlog:
                     return
                 event = await events.get()
                 if isinstance(event, str):
-                    waking.discard(event)
-                    if event in pending:
-                        mark_ready(event, front=True)
+                    if event:  # a paused host may start again ("": a URL went to rest)
+                        waking.discard(event)
+                        backlog.resume(event)
                     continue
-                host = task_host.pop(event)
-                in_flight[host] -= 1
-                if not in_flight[host]:
-                    del in_flight[host]
-                if host in pending:
-                    mark_ready(host)
+                host, started = task_host.pop(event)
+                backlog.done(host, time.monotonic() - started)
                 yield event.result()
         finally:
+            self._wake = _nothing
             for task in task_host:
                 task.cancel()
             if task_host:
@@ -245,7 +227,10 @@ class Checker:
         """Follow `url` hop by hop and classify where it ends (no scheduling, no precheck)."""
         started = time.monotonic()
         hops: list[Hop] = []
-        seen: dict[str, tuple[int, str]] = {}
+        # Each URL asked in this chain -> how many answers had set cookies before it was
+        # asked. Asking it again with no new cookie would get the same answer: a loop.
+        asked_with: dict[str, int] = {}
+        cookies_set = 0
         attempts = 0
         permanent = False
         moved_to: str | None = None
@@ -267,6 +252,7 @@ class Checker:
                 if reason:
                     return result(Status.ERROR, failure=Kind.PRIVATE,
                                   error=f"redirects to a {reason} address (not followed)")
+            asked_with[current] = cookies_set
             outcome, asked = await self._ask(current, host)
             attempts += asked
             if isinstance(outcome, Failure):
@@ -281,10 +267,10 @@ class Checker:
                 if urlsplit(target).scheme.lower() not in ("http", "https"):
                     return result(Status.ERROR, http_status=code, failure=Kind.BAD_REDIRECT,
                                   error=f"redirects to a non-http(s) URL: {target}")
-                if seen.get(current) == (code, target):
+                cookies_set += outcome.sets_cookie
+                if asked_with.get(target) == cookies_set:
                     return result(Status.ERROR, http_status=code, failure=Kind.LOOP,
-                                  error=f"redirect loop at {current}")
-                seen[current] = (code, target)
+                                  error=f"redirect loop: {current} leads back to {target}")
                 if code in PERMANENT_CODES or _upgrades_to_https(current, target):
                     permanent = True
                     if leading:
@@ -302,7 +288,10 @@ class Checker:
                           failure=None if error is None else Kind.HTTP)
 
     async def _ask(self, url: str, host: str) -> tuple[Outcome, int]:
-        """Ask for `url` (HEAD, then GET when HEAD is refused or says dead), with retries."""
+        """Ask for `url` (HEAD, then GET when HEAD is refused or says dead), with retries.
+
+        A HEAD refusal whose headers already show a bot wall (`cf-mitigated`, an AWS WAF
+        action) is the verdict: a GET would meet the same wall."""
         state = self.hosts.get(host)
         method = "GET" if self.titles or state.head_rejected else "HEAD"
         count = 0
@@ -313,25 +302,31 @@ class Checker:
                 return Failure(Kind.OUTAGE, f"host outage: {state.last_failure}")
             count += 1
             outcome = await self._request(method, url, host)
-            if method == "HEAD" and isinstance(outcome, Answer) and outcome.status in (429, 503):
-                method = "GET"  # retry with GET: its body may show a bot wall
+            if method == "HEAD" and isinstance(outcome, Answer) and outcome.status in (429, 503) \
+                    and outcome.bot_sign is None:
+                # Ask with GET now, not after a backoff: its body may show a bot wall (after
+                # a 429 the host's pause still applies); a second refusal is retried.
+                method = "GET"
+                count += 1
+                outcome = await self._request(method, url, host)
             return outcome
 
-        outcome = await with_retries(self.settings, once)
-        if method == "HEAD" and isinstance(outcome, Answer) and (
+        outcome = await with_retries(self.settings, once, sleep=self._rest)
+        if method == "HEAD" and isinstance(outcome, Answer) and outcome.bot_sign is None and (
                 outcome.status not in self.settings.accept) and (
                 outcome.status in HEAD_REJECTED_CODES or outcome.status in DEAD_CODES):
             if outcome.status in HEAD_REJECTED_CODES:
                 state.head_rejected = True
             method = "GET"  # some servers only answer GET; a dead verdict is confirmed by GET
-            outcome = await with_retries(self.settings, once)
+            outcome = await with_retries(self.settings, once, sleep=self._rest)
         return outcome, count
 
     async def _request(self, method: str, url: str, host: str) -> Outcome:
         """One request, inside the host's slot; never raises for network trouble."""
         async with self.hosts.slot(host), self._requests:
             try:
-                async with self.session.request(method, url, allow_redirects=False) as resp:
+                async with self.session.request(method, url, allow_redirects=False,
+                                                ssl=self._tls(url)) as resp:
                     answer = await self._read(resp, method)
             except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
                 failure = failure_from_exception(exc)
@@ -345,6 +340,21 @@ class Checker:
         if answer.status == 429:
             self.hosts.slow_down(host, answer.retry_after, self.settings.retry_after_cap)
         return answer
+
+    async def _rest(self, seconds: float) -> None:
+        """Sleep without counting as work in progress (the scheduler starts another URL)."""
+        self._resting += 1
+        self._wake()
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self._resting -= 1
+
+    def _tls(self, url: str) -> ssl.SSLContext | bool:
+        """The TLS setting of a request to `url` (the context is made when first needed)."""
+        if self._ssl is None and url[:6].lower() == "https:":
+            self._ssl = ssl.create_default_context()
+        return True if self._ssl is None else self._ssl
 
     async def _read(self, resp: aiohttp.ClientResponse, method: str) -> Answer:
         """Reduce a response to an `Answer`, reading at most a small prefix of the body."""
@@ -371,7 +381,12 @@ class Checker:
             retry_after=parse_retry_after(headers.get("Retry-After")),
             bot_sign=bot_sign(status, headers, body),
             title=extract_title(body, content_type) if want_title else None,
+            sets_cookie="Set-Cookie" in headers,
         )
+
+
+def _nothing() -> None:
+    pass
 
 
 async def _read_prefix(resp: aiohttp.ClientResponse, cap: int) -> bytes:

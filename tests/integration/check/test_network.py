@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import trustme
@@ -165,3 +166,15 @@ async def test_http_to_https_upgrade_is_a_permanent_redirect(
     assert result.status is Status.REDIRECT and result.permanent  # type: ignore[attr-defined]
     assert result.redirects == (Hop(url, 302),)  # type: ignore[attr-defined]
     assert result.final_url == f"https://secure.test:{tls_port}/ok/u"  # type: ignore[attr-defined]
+
+
+async def test_the_system_trust_is_read_when_first_needed(
+        tls_farm: tuple[LinkFarm, int], ca: trustme.CA, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # No context given: the checker makes the default one at its first https request, so a
+    # CA bundle named by SSL_CERT_FILE after aiohttp was imported is the one that counts.
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    result = await _tls_check(f"https://secure.test:{tls_farm[1]}/ok/1", None)
+    assert result.status is Status.OK and result.http_status == 200  # type: ignore[attr-defined]

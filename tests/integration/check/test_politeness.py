@@ -34,6 +34,34 @@ async def test_global_concurrency_limit(farm: Farm) -> None:
     assert farm.farm.max_in_flight_total == 2
 
 
+async def test_a_url_waiting_out_a_backoff_holds_no_slot(farm: Farm) -> None:
+    # One request at a time overall. Both flaky URLs get a 500 and back off for at least
+    # 0.5 s; meanwhile the ok URL on the third host is asked, not held up behind them.
+    urls = [farm.url("flaky/a", host=0), farm.url("flaky/b", host=1),
+            farm.url("ok/c", host=2)]
+    results = await check(urls, concurrency=1, retry_backoff=0.5)
+    assert all(r.status is Status.OK for r in results.values())
+    assert farm.farm.max_in_flight_total == 1
+    ok_asked = farm.stats(2).log[0][0]
+    retries = [log[1][0] for log in (farm.stats(0).log, farm.stats(1).log)]
+    assert ok_asked < min(retries)
+
+
+async def test_hosts_with_more_links_get_more_of_the_shared_slots(farm: Farm) -> None:
+    farm.farm.latency = 0.05
+    urls = [farm.url(f"ok/big{i}", host=0) for i in range(24)]
+    urls += [farm.url(f"ok/small{i}", host=h) for h in (1, 2) for i in range(4)]
+    await check(urls, per_host=4, concurrency=6)
+    # By claim the big host holds all 4 slots it may have from the start and the small ones
+    # share the other 2, so all finish together: by the small hosts' last request the big
+    # one has been asked 12 times or more. (Served in turn, all three progress alike, and
+    # the big host is left alone at the end with 16 or more of its 24 URLs.)
+    assert farm.stats(0).max_in_flight == 4
+    small_done = max(farm.stats(h).log[-1][0] for h in (1, 2))
+    assert sum(t <= small_done for t, _, _ in farm.stats(0).log) >= 12
+    assert min(farm.stats(h).log[0][0] for h in (1, 2)) < farm.stats(0).log[4][0]
+
+
 async def test_min_interval_spaces_requests_to_one_host(farm: Farm) -> None:
     await check([farm.url(f"ok/{i}") for i in range(5)], min_interval=0.1)
     times = sorted(t for t, _, _ in farm.stats().log)

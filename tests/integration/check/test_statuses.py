@@ -70,8 +70,18 @@ async def test_redirect_loop_is_detected_as_error(farm: Farm) -> None:
     url = farm.url("loop/l")
     result = await check_one(url)
     assert result.status is Status.ERROR and result.failure == "loop"
-    assert [h.url for h in result.redirects] == [url, farm.url("loop2/l"), url]
-    assert farm.stats().requests == 3
+    # /loop2 sends us back to /loop with no new cookie: a loop, known without asking again.
+    assert [h.url for h in result.redirects] == [url, farm.url("loop2/l")]
+    assert result.attempts == 2 and farm.stats().requests == 2
+
+
+async def test_redirect_back_after_a_cookie_is_followed(farm: Farm) -> None:
+    url = farm.url("cookie/c")
+    result = await check_one(url)
+    # The first answer sets a cookie and redirects to the same URL, which then answers 200.
+    assert result.status is Status.OK and result.http_status == 200
+    assert result.redirects == (Hop(url, 302),) and result.final_url == url
+    assert result.attempts == 2
 
 
 async def test_more_than_ten_redirects_is_error(farm: Farm) -> None:
@@ -116,7 +126,17 @@ async def test_persistent_500_is_error_after_every_retry(farm: Farm) -> None:
 
 async def test_persistent_503_is_blocked_not_dead(farm: Farm) -> None:
     result = await check_one(farm.url("status/503/s"))
-    assert result.status is Status.BLOCKED and result.attempts == 3
+    # HEAD's 503 is asked again with GET at once (its body may show a bot wall); the GET
+    # then gets its two retries.
+    assert result.status is Status.BLOCKED and result.attempts == 4
+    assert [method for _, method, _ in farm.stats().log] == ["HEAD", "GET", "GET", "GET"]
+
+
+async def test_head_503_is_asked_with_get_even_without_retries(farm: Farm) -> None:
+    result = await check_one(farm.url("captcha/n"), retries=0)
+    # Changing the method is not a retry: the GET's body shows Amazon's captcha.
+    assert result.status is Status.BLOCKED and result.attempts == 2
+    assert "bot wall" in (result.error or "")
 
 
 async def test_no_retries_means_one_attempt(farm: Farm) -> None:
@@ -133,6 +153,9 @@ async def test_bot_walls_are_blocked_without_retries(farm: Farm) -> None:
         assert result.http_status == code
     # HEAD's 503 is asked again with GET, whose body shows the captcha: no more retries.
     assert results[farm.url("captcha/w")].attempts == 2
+    # HEAD's 403 already carries cf-mitigated: no GET. A bare 403 is asked again with GET.
+    assert results[farm.url("botwall/w")].attempts == 1
+    assert results[farm.url("status/403/w")].attempts == 2
     assert "cf-mitigated" in (results[farm.url("botwall/w")].error or "")
 
 
