@@ -291,7 +291,10 @@ class Checker:
         """Ask for `url` (HEAD, then GET when HEAD is refused or says dead), with retries.
 
         A HEAD refusal whose headers already show a bot wall (`cf-mitigated`, an AWS WAF
-        action) is the verdict: a GET would meet the same wall."""
+        action) is the verdict: a GET would meet the same wall. A HEAD answered 429 or 503
+        is asked again with GET at once, in the same attempt: the GET's body may show a
+        wall (Amazon's captcha); if it does not, the GET is what gets retried.
+        Returns the last outcome and the number of requests made."""
         state = self.hosts.get(host)
         method = "GET" if self.titles or state.head_rejected else "HEAD"
         count = 0
