@@ -38,6 +38,20 @@ def test_a_host_never_has_more_than_per_host_at_work() -> None:
     assert backlog.pick() == "a"
 
 
+def test_a_resting_url_frees_its_hosts_slot_until_it_wakes() -> None:
+    backlog = Backlog(per_host=2)
+    fill(backlog, {"a": 5})
+    assert take(backlog, 5) == ["a", "a"]  # a is full
+    backlog.rest("a")  # one of them waits out a backoff: no request, so a may start one more
+    assert backlog.resting == 1
+    assert take(backlog, 5) == ["a"]
+    backlog.wake("a")  # three at work, none resting: a may not start more
+    assert backlog.resting == 0 and backlog.pick() is None
+    backlog.done("a", 0.1)
+    backlog.done("a", 0.1)
+    assert backlog.pick() == "a"
+
+
 def test_a_host_whose_urls_take_longer_gets_the_freed_slots_first() -> None:
     backlog = Backlog(per_host=4)
     fill(backlog, {"fast": 20, "slow": 20})

@@ -55,9 +55,10 @@ class HostPool:
     """The per-host state of one run."""
 
     def __init__(self, per_host: int, min_interval: float = 0.0, outage_after: int = 3,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[str, float], Awaitable[None]] | None = None) -> None:
         self.per_host = per_host
-        self.sleep = sleep  # how a request waits for its turn (the checker counts rests)
+        # How a request waits for its turn: sleep(host, seconds); the checker counts rests.
+        self.sleep = sleep or _sleep
         self.min_interval = min_interval
         self.outage_after = outage_after
         self._hosts: dict[str, HostState] = {}
@@ -94,7 +95,8 @@ class HostPool:
             if delay <= 0:
                 state.next_start = now + state.interval
                 return
-            await self.sleep(delay)  # the start may move again (a 429 meanwhile): re-check
+            # The start may move again (a 429 meanwhile): re-check after the wait.
+            await self.sleep(state.name, delay)
 
     def ready_at(self, host: str) -> float:
         """The monotonic time before which no request to `host` may start."""
@@ -134,3 +136,7 @@ class HostPool:
         state = self._hosts.get(host)
         return (state is not None and state.answered == 0
                 and state.outage_failures >= self.outage_after)
+
+
+async def _sleep(_host: str, seconds: float) -> None:
+    await asyncio.sleep(seconds)

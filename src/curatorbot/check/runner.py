@@ -114,8 +114,7 @@ class Checker:
         # Requests in flight overall. The scheduler keeps as many URLs at work, not counting
         # those resting (a retry backoff, a host's pause or spacing): they hold no slot.
         self._requests = asyncio.Semaphore(settings.concurrency)
-        self._resting = 0
-        self._wake: Callable[[], None] = _nothing
+        self._on_rest: Callable[[str, bool], None] = _ignore_rest
 
     async def __aenter__(self) -> Self:
         connector = aiohttp.TCPConnector(
@@ -151,7 +150,13 @@ class Checker:
         loop = asyncio.get_running_loop()
         limit = self.settings.concurrency
         most = 4 * limit  # URLs started, resting ones included: bounds memory
-        self._wake = partial(events.put_nowait, "")  # a URL went to rest: start another
+
+        def on_rest(host: str, resting: bool) -> None:
+            (backlog.rest if resting else backlog.wake)(host)
+            if resting:
+                events.put_nowait("")  # a slot is free: start another URL
+
+        self._on_rest = on_rest
         try:
             while True:
                 while not exhausted and len(backlog) < self.lookahead:
@@ -165,7 +170,7 @@ class Checker:
                         yield early
                         continue
                     backlog.add(host_key(url), url)
-                while len(task_host) - self._resting < limit and len(task_host) < most:
+                while len(task_host) - backlog.resting < limit and len(task_host) < most:
                     host = backlog.pick()
                     if host is None:
                         break
@@ -190,7 +195,7 @@ class Checker:
                 backlog.done(host, time.monotonic() - started)
                 yield event.result()
         finally:
-            self._wake = _nothing
+            self._on_rest = _ignore_rest
             for task in task_host:
                 task.cancel()
             if task_host:
@@ -298,6 +303,7 @@ class Checker:
         state = self.hosts.get(host)
         method = "GET" if self.titles or state.head_rejected else "HEAD"
         count = 0
+        rest = partial(self._rest, host)
 
         async def once() -> Outcome:
             nonlocal count, method
@@ -314,14 +320,14 @@ class Checker:
                 outcome = await self._request(method, url, host)
             return outcome
 
-        outcome = await with_retries(self.settings, once, sleep=self._rest)
+        outcome = await with_retries(self.settings, once, sleep=rest)
         if method == "HEAD" and isinstance(outcome, Answer) and outcome.bot_sign is None and (
                 outcome.status not in self.settings.accept) and (
                 outcome.status in HEAD_REJECTED_CODES or outcome.status in DEAD_CODES):
             if outcome.status in HEAD_REJECTED_CODES:
                 state.head_rejected = True
             method = "GET"  # some servers only answer GET; a dead verdict is confirmed by GET
-            outcome = await with_retries(self.settings, once, sleep=self._rest)
+            outcome = await with_retries(self.settings, once, sleep=rest)
         return outcome, count
 
     async def _request(self, method: str, url: str, host: str) -> Outcome:
@@ -344,14 +350,13 @@ class Checker:
             self.hosts.slow_down(host, answer.retry_after, self.settings.retry_after_cap)
         return answer
 
-    async def _rest(self, seconds: float) -> None:
+    async def _rest(self, host: str, seconds: float) -> None:
         """Sleep without counting as work in progress (the scheduler starts another URL)."""
-        self._resting += 1
-        self._wake()
+        self._on_rest(host, True)
         try:
             await asyncio.sleep(seconds)
         finally:
-            self._resting -= 1
+            self._on_rest(host, False)
 
     def _tls(self, url: str) -> ssl.SSLContext | bool:
         """The TLS setting of a request to `url` (the context is made when first needed)."""
@@ -388,7 +393,7 @@ class Checker:
         )
 
 
-def _nothing() -> None:
+def _ignore_rest(_host: str, _resting: bool) -> None:
     pass
 
 

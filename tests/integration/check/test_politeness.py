@@ -47,6 +47,16 @@ async def test_a_url_waiting_out_a_backoff_holds_no_slot(farm: Farm) -> None:
     assert ok_asked < min(retries)
 
 
+async def test_a_url_waiting_out_a_backoff_leaves_its_host_free(farm: Farm) -> None:
+    # One request at a time to the host: while the flaky URL waits out its backoff, the
+    # host's next URL is asked; the retry comes after.
+    urls = [farm.url("flaky/a"), farm.url("ok/b")]
+    results = await check(urls, per_host=1, retry_backoff=0.5)
+    assert all(r.status is Status.OK for r in results.values())
+    assert [path for _, _, path in farm.stats().log] == ["/flaky/a", "/ok/b", "/flaky/a"]
+    assert farm.stats().max_in_flight == 1
+
+
 async def test_hosts_with_more_links_get_more_of_the_shared_slots(farm: Farm) -> None:
     farm.farm.latency = 0.05
     urls = [farm.url(f"ok/big{i}", host=0) for i in range(24)]
