@@ -1,15 +1,26 @@
 """Shared fixtures: a minimal valid catalog text, a writer for catalog files, and the
-guard that keeps every test's name lookups on this machine."""
+guard that keeps every test's name lookups on this machine.
+
+Property tests (hypothesis) draw the same examples on every run, so a suite that passed
+passes again on CI; `HYPOTHESIS_PROFILE=explore` draws new ones, ten times as many, to
+look for trouble (a failure found that way is kept in .hypothesis/ and replayed first).
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("default", derandomize=True, max_examples=200, deadline=None)
+settings.register_profile("explore", derandomize=False, max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 _system_getaddrinfo = socket.getaddrinfo
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from curatorbot.catalog import Catalog, parse_catalog
@@ -329,13 +329,11 @@ def test_slugify() -> None:
     assert slugify("!!!", "section") == "section"
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
 def test_yaml_scalar_reads_back_unchanged(value: str) -> None:
     assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["http://", "https://", "Ab", "x"]),
        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
 def test_yaml_scalar_urls_and_words_read_back_unchanged(prefix: str, rest: str) -> None:
