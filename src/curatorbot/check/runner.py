@@ -7,14 +7,14 @@
 
 `Checker` owns one aiohttp `ClientSession` (keep-alive connections, the `GuardedResolver`
 with its DNS cache) and checks URLs with at most `concurrency` requests in flight overall
-and `per_host` per host. Its scheduler keeps one queue per host and only starts a URL when its
-host has a free slot, so one slow or crowded host never holds the others up; the
-`Backlog` picks whose URL starts next so that all hosts run out of work together (a host
-drained last would run alone, at `per_host` requests at a time, and stretch the run);
-it reads at
-most `lookahead` URLs ahead of the work in flight, so memory stays flat however long the
-input is. Results come out in completion order; each is a `LinkResult` (status per the
-contract in design.md).
+and `per_host` per host. Its scheduler keeps as many URLs at work as there are request
+slots, not counting URLs that rest (wait out a retry backoff or a host's pause: they hold
+no slot), and only starts a URL when its host has a free slot, so one slow or crowded host
+never holds the others up; the `Backlog` picks whose URL starts next so that all hosts run
+out of work together (a host drained last would run alone, at `per_host` requests at a
+time, and stretch the run). It reads at most `lookahead` URLs ahead of the work in flight,
+so memory stays flat however long the input is. Results come out in completion order;
+each is a `LinkResult` (status per the contract in design.md).
 
     async with Checker(settings) as checker:
         async for result in checker.check(urls):   # distinct URLs, any iterable
