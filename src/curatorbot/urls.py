@@ -57,9 +57,11 @@ WRAPPERS: tuple[_Wrapper, ...] = tuple(
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _host(url: str) -> str:
+def host_key(url: str) -> str:
+    """The host a URL is polite to and counted against: its host name (lower case, as
+    urlsplit gives it; ports share the host), or "" when there is none or it is invalid."""
     try:
-        return (urlsplit(url).hostname or "").lower()
+        return urlsplit(url).hostname or ""
     except ValueError:
         return ""
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlsplit
 
 from curatorbot.check.classify import NETWORK_KINDS, OUTAGE_KINDS, Kind
 from curatorbot.check.hosts import HostPool
 from curatorbot.check.targets import Place, Target
 from curatorbot.errors import EXIT_FAILURES, EXIT_NO_NETWORK, EXIT_OK
 from curatorbot.results import LinkResult, Status
+from curatorbot.urls import host_key
 
 EXIT_INTERRUPTED = 130
 
@@ -84,7 +84,7 @@ class CheckReport:
 
 
 def _host(result: LinkResult) -> str:
-    return (urlsplit(result.final_url or result.url).hostname or "").lower()
+    return host_key(result.final_url or result.url)
 
 
 def apply_host_guard(results: list[LinkResult], hosts: HostPool

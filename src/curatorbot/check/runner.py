@@ -69,6 +69,7 @@ from curatorbot.http_headers import parse_retry_after
 from curatorbot.metadata.html import extract_title
 from curatorbot.results import Hop, LinkResult, Status
 from curatorbot.settings import Settings
+from curatorbot.urls import host_key
 
 MAX_REDIRECTS = 10
 TITLE_CAP = 64 * 1024          # bytes of an HTML page read to find its <title>
@@ -78,11 +79,6 @@ KEEPALIVE = 10.0
 ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 Progress = Callable[[LinkResult], None]
-
-
-def host_key(url: str) -> str:
-    """The politeness key of a URL: its host name, lower-cased (ports share the host)."""
-    return (urlsplit(url).hostname or "").lower()
 
 
 class Checker:
