@@ -1,10 +1,15 @@
-"""The tests' DNS guard and `--resolve`'s catch-all keep name lookups on this machine."""
+"""The tests' network guard and `--resolve`'s catch-all keep lookups and connections on
+this machine."""
 
 from __future__ import annotations
 
+import os
 import socket
+import urllib.request
+from pathlib import Path
 
 import pytest
+import requests
 from aiohttp.resolver import ThreadedResolver
 
 from curatorbot.check.netguard import StaticResolver, parse_resolve
@@ -14,6 +19,50 @@ def test_the_guard_refuses_names_and_allows_literals() -> None:
     with pytest.raises(socket.gaierror, match="test DNS guard"):
         socket.getaddrinfo("example.org", 80)
     assert socket.getaddrinfo("127.0.0.2", 80)[0][4][0] == "127.0.0.2"
+    with pytest.raises(socket.gaierror, match="test DNS guard"):
+        socket.getaddrinfo("10.1.2.3", 80)
+    with pytest.raises(socket.gaierror, match="test DNS guard"):
+        socket.getaddrinfo("2001:db8::1", 80)
+    assert socket.getaddrinfo("::1", 80)[0][4][0] == "::1"
+
+
+# 0.0.0.0 and :: are outside 127.0.0.0/8 and ::1, yet connecting to them stays on this
+# machine: should the guard let them through, nothing leaves it (the connection is refused).
+def test_the_guard_refuses_connections_beyond_loopback() -> None:
+    with socket.socket(socket.AF_INET) as sock, \
+            pytest.raises(OSError, match="test network guard"):
+        sock.connect(("0.0.0.0", 9))
+    with socket.socket(socket.AF_INET) as sock, \
+            pytest.raises(OSError, match="test network guard"):
+        sock.connect_ex(("0.0.0.0", 9))
+    if socket.has_ipv6:
+        with socket.socket(socket.AF_INET6) as sock, \
+                pytest.raises(OSError, match="test network guard"):
+            sock.connect(("::", 9, 0, 0))
+
+
+def test_the_guard_allows_loopback_and_unix_sockets(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET) as server:
+        server.bind(("127.0.0.5", 0))
+        server.listen()
+        with socket.socket(socket.AF_INET) as client:
+            client.connect(server.getsockname())
+        with socket.socket(socket.AF_INET) as client:
+            assert client.connect_ex(server.getsockname()) == 0
+    path = str(tmp_path / "s")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(path)
+        server.listen()
+        with socket.socket(socket.AF_UNIX) as client:
+            client.connect(path)
+
+
+def test_no_proxy_is_used() -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        assert name not in os.environ and name.lower() not in os.environ
+    assert os.environ["NO_PROXY"] == "*"
+    assert set(urllib.request.getproxies()) <= {"no"}  # only the bypass list
+    assert requests.utils.get_environ_proxies("http://127.0.0.2:8080/") == {}
 
 
 async def test_the_guard_also_holds_for_aiohttp_lookups() -> None:
