@@ -83,6 +83,12 @@ class CheckReport:
         return EXIT_FAILURES if self.failing() else EXIT_OK
 
 
+# Failures that leave a URL unverified for want of a network (the host guard's own
+# `outage` verdict included), and those of them that may be one host's passing outage.
+UNREACHED_KINDS = NETWORK_KINDS | {Kind.OUTAGE}
+MAYBE_OUTAGE_KINDS = OUTAGE_KINDS | {Kind.OUTAGE}
+
+
 def _host(result: LinkResult) -> str:
     return host_key(result.final_url or result.url)
 
@@ -92,29 +98,29 @@ def apply_host_guard(results: list[LinkResult], hosts: HostPool
     """Rewrite network failures into `no-network` or `outage` verdicts (see module doc)."""
     states = hosts.states()
     if states and not any(s.answered for s in states) and any(
-            r.failure in NETWORK_KINDS or r.failure == Kind.OUTAGE for r in results):
+            r.failure in UNREACHED_KINDS for r in results):
         guarded = [
             replace(r, status=Status.ERROR, failure=Kind.NO_NETWORK,
                     error=f"not verified: no network ({r.error})")
-            if r.failure in NETWORK_KINDS or r.failure == Kind.OUTAGE else r
+            if r.failure in UNREACHED_KINDS else r
             for r in results
         ]
         return guarded, [], True
-    down = {s.name: s for s in states
-            if s.answered == 0 and s.outage_failures >= hosts.outage_after}
+    down = {s.name: s.last_failure for s in states if hosts.down(s.name)}
     if not down:
         return results, [], False
-    affected = Counter(_host(r) for r in results
-                       if _host(r) in down and (r.failure in OUTAGE_KINDS
-                                                or r.failure == Kind.OUTAGE))
-    outages = [HostOutage(host, down[host].last_failure, count)
-               for host, count in sorted(affected.items())]
-    guarded = []
+    # Per result, the down host its failure is put down to (None: the result stands).
+    hit: list[str | None] = []
     for r in results:
-        host = _host(r)
-        if host in down and (r.failure in OUTAGE_KINDS or r.failure == Kind.OUTAGE):
-            r = replace(r, status=Status.ERROR, failure=Kind.OUTAGE,
-                        error=f"host outage: {host} ({down[host].last_failure}); "
-                              f"{affected[host]} URLs of this host not verified")
-        guarded.append(r)
+        host = _host(r) if r.failure in MAYBE_OUTAGE_KINDS else None
+        hit.append(host if host in down else None)
+    affected = Counter(host for host in hit if host is not None)
+    outages = [HostOutage(host, down[host], count) for host, count in sorted(affected.items())]
+    guarded = [
+        r if host is None else
+        replace(r, status=Status.ERROR, failure=Kind.OUTAGE,
+                error=f"host outage: {host} ({down[host]}); "
+                      f"{affected[host]} URLs of this host not verified")
+        for r, host in zip(results, hit, strict=True)
+    ]
     return guarded, outages, False
