@@ -10,9 +10,11 @@ Every request goes through `HostPool.slot(host)`, which
   50 ms, doubling with each further 429, up to `MAX_INTERVAL`), easing back to
   `min_interval` as answers without 429 come in.
 
-The pool also remembers, per host, whether anything ever answered and how many requests
-failed at the network level (DNS, connect); `check.outcome` uses that to tell one host's
-outage, or a run without network, from dead links. The runner uses `ready_at` to avoid
+The pool also remembers, per host, whether anything ever answered, how many requests
+failed at the network level in a way that may be an outage (refused, unreachable, connect
+timeout, no DNS answer; a name that does not exist is an answer) and the last network
+failure; `check.outcome` uses that to tell one host's outage, or a run without network,
+from dead links. The runner uses `ready_at` to avoid
 starting work for a host that is paused, and `down` to stop sending requests to a host
 that has already failed `outage_after` times without ever answering.
 """
@@ -23,7 +25,9 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from curatorbot.check.classify import OUTAGE_KINDS
 
 DEFAULT_SLOWDOWN = 1.0        # pause after a 429 without Retry-After
 MIN_SLOWDOWN_INTERVAL = 0.05  # spacing after a first 429; doubles with each further one
@@ -40,15 +44,10 @@ class HostState:
     interval: float
     base_interval: float
     next_start: float = 0.0
-    in_flight: int = 0
-    max_in_flight: int = 0
-    requests: int = 0
     answered: int = 0
     outage_failures: int = 0
     last_failure: str = ""
     head_rejected: bool = False
-    rate_limited: int = 0
-    failures: dict[str, int] = field(default_factory=dict)
 
 
 class HostPool:
@@ -75,18 +74,12 @@ class HostPool:
         return list(self._hosts.values())
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[HostState]:
+    async def slot(self, host: str) -> AsyncIterator[None]:
         """Hold one request slot of `host`, started no earlier than the host allows."""
         state = self.get(host)
         async with state.semaphore:
             await self._wait_turn(state)
-            state.in_flight += 1
-            state.requests += 1
-            state.max_in_flight = max(state.max_in_flight, state.in_flight)
-            try:
-                yield state
-            finally:
-                state.in_flight -= 1
+            yield
 
     async def _wait_turn(self, state: HostState) -> None:
         while True:
@@ -106,7 +99,6 @@ class HostPool:
     def slow_down(self, host: str, retry_after: float | None, cap: float) -> None:
         """A 429 from `host`: pause the whole host and space its requests further apart."""
         state = self.get(host)
-        state.rate_limited += 1
         pause = min(retry_after if retry_after is not None else DEFAULT_SLOWDOWN, cap)
         state.next_start = max(state.next_start, time.monotonic() + pause)
         state.interval = min(MAX_INTERVAL, max(state.interval * 2, MIN_SLOWDOWN_INTERVAL))
@@ -119,16 +111,15 @@ class HostPool:
             eased = state.interval * EASE
             state.interval = eased if eased > state.base_interval + 0.005 else state.base_interval
 
-    def record_network_failure(self, host: str, kind: str, message: str,
-                               outage: bool = True) -> None:
-        """A request to `host` failed before any answer (DNS, connect).
+    def record_network_failure(self, host: str, kind: str, message: str) -> None:
+        """A request to `host` failed before any answer (DNS, connect) with failure `kind`.
 
-        `outage` says whether the failure may be a passing outage (a refused or timed-out
-        connection) rather than an answer (a name that does not exist).
+        Only a kind that may be a passing outage (`OUTAGE_KINDS`: a refused or timed-out
+        connection...) counts towards `down`; a name that does not exist is an answer.
         """
         state = self.get(host)
-        state.outage_failures += outage
-        state.failures[kind] = state.failures.get(kind, 0) + 1
+        if kind in OUTAGE_KINDS:
+            state.outage_failures += 1
         state.last_failure = message
 
     def down(self, host: str) -> bool:

@@ -48,7 +48,6 @@ from curatorbot.check.classify import (
     DEAD_CODES,
     HEAD_REJECTED_CODES,
     NETWORK_KINDS,
-    OUTAGE_KINDS,
     PERMANENT_CODES,
     REDIRECT_CODES,
     Answer,
@@ -336,8 +335,7 @@ class Checker:
             except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
                 failure = failure_from_exception(exc)
                 if failure.kind in NETWORK_KINDS:
-                    self.hosts.record_network_failure(host, failure.kind, failure.message,
-                                                      outage=failure.kind in OUTAGE_KINDS)
+                    self.hosts.record_network_failure(host, failure.kind, failure.message)
                 elif failure.kind != Kind.PRIVATE:
                     self.hosts.record_answer(host)  # connected: the host is there
                 return failure
