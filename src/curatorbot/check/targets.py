@@ -33,10 +33,6 @@ class Target:
     places: list[Place] = field(default_factory=list)
     ignored: bool = True  # until a use without `ignore: true` is seen
 
-    @property
-    def first(self) -> Place:
-        return self.places[0]
-
 
 class UrlRules:
     """The --include/--exclude rules and the scheme check, compiled once."""
