@@ -1,8 +1,9 @@
 """The tests' network guard and `--resolve`'s catch-all keep lookups and connections on
-this machine."""
+this machine; the checker's DNS cache asks once per name."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import urllib.request
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
-from curatorbot.check.netguard import StaticResolver, parse_resolve
+from curatorbot.check.netguard import GuardedResolver, StaticResolver, parse_resolve
 
 
 def test_the_guard_refuses_names_and_allows_literals() -> None:
@@ -86,3 +88,32 @@ async def test_catch_all_entries_answer_without_the_system_resolver() -> None:
     assert temp.value.errno == socket.EAI_AGAIN
     with pytest.raises(ValueError):
         parse_resolve(["x.test=not-an-address"])
+
+
+class SlowResolver(StaticResolver):
+    """A StaticResolver that takes a moment, so that lookups overlap."""
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        await asyncio.sleep(0.01)
+        return await super().resolve(host, port, family)
+
+
+async def test_one_lookup_serves_every_port_of_a_name() -> None:
+    resolver = GuardedResolver(SlowResolver({"x.test": "127.0.0.2"}), allow_private=True)
+    http, https = await asyncio.gather(resolver.resolve("x.test", 80),
+                                       resolver.resolve("x.test", 443))  # one in flight
+    later = await resolver.resolve("X.test", 8443)  # from the cache
+    assert resolver.lookups == 1
+    assert [(a["host"], a["port"]) for a in http] == [("127.0.0.2", 80)]
+    assert [(a["host"], a["port"]) for a in https] == [("127.0.0.2", 443)]
+    assert [(a["host"], a["port"]) for a in later] == [("127.0.0.2", 8443)]
+    assert (await resolver.resolve("x.test", 80)) == http  # the cache kept no port
+
+
+async def test_a_failed_lookup_is_cached_for_every_port() -> None:
+    resolver = GuardedResolver(StaticResolver({}), allow_private=True)
+    for port in (80, 443):
+        with pytest.raises(socket.gaierror):
+            await resolver.resolve("gone.test", port)
+    assert resolver.lookups == 1

@@ -7,7 +7,8 @@ and any public-looking name whose DNS answer points there. The rule is applied i
 every redirect hop and a name cannot smuggle a private address in; literal IP hosts (which
 aiohttp never resolves) are checked by `literal_ip_refused` before a request is made.
 
-The resolver also caches answers, failures included, for the run (`ttl` seconds), and
+The resolver also caches answers, failures included, for the run (`ttl` seconds), per
+name and address family whatever the port (http://x and https://x cost one lookup), and
 shares one lookup between concurrent requests to the same name.
 
 `StaticResolver` maps names to addresses from a table (with `*.suffix` wildcards, and `*`
@@ -95,19 +96,20 @@ class GuardedResolver(AbstractResolver):
         self._inner = inner
         self._allow_private = allow_private
         self._ttl = ttl
-        self._cache: dict[tuple[str, int, int], tuple[float, list[ResolveResult] | OSError]] = {}
-        self._pending: dict[tuple[str, int, int], asyncio.Future[list[ResolveResult]]] = {}
+        # (name, family) -> (expiry, addresses or failure): one entry serves every port.
+        self._cache: dict[tuple[str, int], tuple[float, list[ResolveResult] | OSError]] = {}
+        self._pending: dict[tuple[str, int], asyncio.Future[list[ResolveResult]]] = {}
         self.lookups = 0  # lookups actually sent to `inner` (the rest came from the cache)
 
     async def resolve(self, host: str, port: int = 0,
                       family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
-        key = (host.lower(), port, int(family))
+        key = (host.lower(), int(family))
         cached = self._cache.get(key)
         if cached is not None and cached[0] > time.monotonic():
-            return _answer(cached[1])
+            return _answer(cached[1], port)
         pending = self._pending.get(key)
         if pending is not None:
-            return list(await asyncio.shield(pending))
+            return _on_port(await asyncio.shield(pending), port)
         future: asyncio.Future[list[ResolveResult]] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
         try:
@@ -121,7 +123,7 @@ class GuardedResolver(AbstractResolver):
             del self._pending[key]
         self._cache[key] = (time.monotonic() + self._ttl, answer)
         future.set_result(answer)
-        return list(answer)
+        return _on_port(answer, port)
 
     async def _lookup(self, host: str, port: int,
                       family: socket.AddressFamily) -> list[ResolveResult]:
@@ -141,10 +143,20 @@ class GuardedResolver(AbstractResolver):
             await self._inner.close()
 
 
-def _answer(value: list[ResolveResult] | OSError) -> list[ResolveResult]:
+def _answer(value: list[ResolveResult] | OSError, port: int) -> list[ResolveResult]:
     if isinstance(value, OSError):
         raise value
-    return list(value)
+    return _on_port(value, port)
+
+
+def _on_port(answer: list[ResolveResult], port: int) -> list[ResolveResult]:
+    """Copies of the cached `answer` for a connection to `port` (the cache is port-free)."""
+    copies = []
+    for address in answer:
+        copy = address.copy()
+        copy["port"] = port
+        copies.append(copy)
+    return copies
 
 
 class StaticResolver(AbstractResolver):

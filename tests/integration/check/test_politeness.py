@@ -120,6 +120,20 @@ async def test_dns_answers_are_cached(farm: Farm) -> None:
     assert {r.status for r in results} == {Status.OK}
 
 
+async def test_one_dns_lookup_serves_every_port_of_a_name(farm: Farm) -> None:
+    port = farm.ports["127.0.0.2"]
+    other_port = (await farm.farm.start(["127.0.0.2"]))["127.0.0.2"]  # a second listener
+    resolver = StaticResolver({"cached.test": "127.0.0.2"})
+    from curatorbot.check.runner import Checker
+
+    async with Checker(settings(), resolver=resolver) as checker:
+        results = [r async for r in checker.check(
+            [f"http://cached.test:{p}/ok/{i}" for i, p in enumerate((port, other_port))])]
+        assert checker.resolver.lookups == 1
+    assert {r.status for r in results} == {Status.OK}
+    assert farm.stats().requests == 2
+
+
 async def test_results_stream_while_the_input_is_read_lazily(farm: Farm) -> None:
     consumed = []
 
