@@ -85,12 +85,33 @@ def unwrap(url: str) -> str | None:
     return None
 
 
+# Per domain of HOST_TRACKING_PARAMS, every name that tracks there (the global ones too).
+_DOMAIN_TRACKING_NAMES = {domain: TRACKING_PARAMS | names
+                          for domain, names in HOST_TRACKING_PARAMS.items()}
+
+
 def _tracking_names(host: str) -> frozenset[str]:
-    extra: frozenset[str] = frozenset()
-    for domain, names in HOST_TRACKING_PARAMS.items():
-        if host == domain or host.endswith("." + domain):
-            extra = extra | names
-    return TRACKING_PARAMS | extra
+    """The parameter names that track on `host` (lower case): the global ones, plus those of
+    every HOST_TRACKING_PARAMS domain that is `host` or a parent domain of it."""
+    names = TRACKING_PARAMS
+    suffix = host
+    while True:
+        domain_names = _DOMAIN_TRACKING_NAMES.get(suffix)
+        if domain_names is not None:
+            names = domain_names if names is TRACKING_PARAMS else names | domain_names
+        dot = suffix.find(".")
+        if dot < 0:
+            return names
+        suffix = suffix[dot + 1:]
+
+
+def _param_name(piece: str) -> str:
+    """The decoded, lower-case name of one `name=value` piece of a query."""
+    return unquote(piece.split("=", 1)[0]).lower()
+
+
+def _is_tracking(name: str, names: frozenset[str]) -> bool:
+    return name in names or name.startswith(TRACKING_PREFIXES)
 
 
 def tracking_params(url: str) -> list[str]:
@@ -100,28 +121,23 @@ def tracking_params(url: str) -> list[str]:
     except ValueError:
         return []
     names = _tracking_names((parts.hostname or "").lower())
-    found = []
-    for piece in parts.query.split("&"):
-        name = unquote(piece.split("=", 1)[0]).lower()
-        if name and (name in names or name.startswith(TRACKING_PREFIXES)):
-            found.append(name)
-    return found
+    found = (_param_name(piece) for piece in parts.query.split("&"))
+    return [name for name in found if _is_tracking(name, names)]
 
 
 def strip_tracking(url: str) -> str:
     """`url` without tracking parameters; everything else byte for byte as it was."""
-    if not tracking_params(url):
+    try:
+        parts = urlsplit(url)
+    except ValueError:
         return url
-    parts = urlsplit(url)
     names = _tracking_names((parts.hostname or "").lower())
-    kept = [piece for piece in parts.query.split("&")
-            if piece and not _is_tracking(piece, names)]
+    pieces = parts.query.split("&")
+    tracking = [_is_tracking(_param_name(piece), names) for piece in pieces]
+    if not any(tracking):
+        return url
+    kept = [piece for piece, drop in zip(pieces, tracking, strict=True) if piece and not drop]
     return urlunsplit(parts._replace(query="&".join(kept)))
-
-
-def _is_tracking(piece: str, names: frozenset[str]) -> bool:
-    name = unquote(piece.split("=", 1)[0]).lower()
-    return name in names or name.startswith(TRACKING_PREFIXES)
 
 
 def clean_url(url: str) -> str:

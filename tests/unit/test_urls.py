@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from curatorbot.urls import clean_url, dedupe_key, tracking_params, unwrap
+from curatorbot.urls import clean_url, dedupe_key, strip_tracking, tracking_params, unwrap
 
 GOOGLE = ("https://www.google.com/url?sa=t&rct=j&q=&esrc=s&source=web&cd=&ved=2ahUKEwixjvHc"
           "&url=https%3A%2F%2Fwww.cambridge.org%2Fhighereducation%2Fbooks%2Fmachine-learning-for-"
@@ -58,6 +58,27 @@ def test_tracking_parameters_are_dropped(url: str, expected: str) -> None:
 def test_tracking_params_lists_names() -> None:
     assert tracking_params("https://www.youtube.com/watch?v=x&pp=1&si=2") == ["pp", "si"]
     assert tracking_params("https://example.org/?v=1") == []
+
+
+@pytest.mark.parametrize(("url", "names", "stripped"), [
+    # Names are matched decoded and in any case; the name listed is the lower-case one.
+    ("https://example.org/?UTM_Source=x&utm%5Fmedium=y&k=1", ["utm_source", "utm_medium"],
+     "https://example.org/?k=1"),
+    # Host parameters hold on subdomains, not on names that merely end alike.
+    ("https://m.youtube.com/watch?v=1&si=2", ["si"], "https://m.youtube.com/watch?v=1"),
+    ("https://notyoutube.com/watch?v=1&si=2", [], "https://notyoutube.com/watch?v=1&si=2"),
+    ("https://YouTube.COM/watch?feature=x", ["feature"], "https://YouTube.COM/watch"),
+    # Empty pieces go when tracking is removed, and stay when nothing is tracking.
+    ("https://example.org/?a=1&&gclid=2&", ["gclid"], "https://example.org/?a=1"),
+    ("https://example.org/?a=1&&b=2&", [], "https://example.org/?a=1&&b=2&"),
+    ("https://example.org/?=1&utm_x", ["utm_x"], "https://example.org/?=1"),
+    # Nothing to split: returned as given.
+    ("https://example.org/utm_source=x", [], "https://example.org/utm_source=x"),
+    ("http://[bad/?utm_source=x", [], "http://[bad/?utm_source=x"),
+])
+def test_tracking_edges(url: str, names: list[str], stripped: str) -> None:
+    assert tracking_params(url) == names
+    assert strip_tracking(url) == stripped
 
 
 @pytest.mark.parametrize(("a", "b"), [
