@@ -56,12 +56,33 @@ class PrivateAddressError(OSError):
         self.address = address
 
 
+def parse_ip(text: str) -> IPAddress | None:
+    """`text` (an IPv6 zone after `%` ignored) as an IP address, or None when it is not one.
+
+    Cheap for host names: only text that could be an address is parsed, and by the one
+    class that could take it (an IPv6 address has a colon, an IPv4 one only digits and dots).
+    """
+    text = text.split("%", 1)[0]
+    try:
+        if ":" in text:
+            return ipaddress.IPv6Address(text)
+        if text.replace(".", "").isdigit():
+            return ipaddress.IPv4Address(text)
+    except ValueError:
+        pass
+    return None
+
+
 def refused_reason(address: str) -> str | None:
     """Why `address` is not a public address ("loopback", "private"...), or None if it is."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
+    ip = parse_ip(address)
+    if ip is None:
         return "not an IP address"
+    return ip_refused_reason(ip)
+
+
+def ip_refused_reason(ip: IPAddress) -> str | None:
+    """`refused_reason` of an address already parsed."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip in METADATA_ADDRESSES:
@@ -77,11 +98,8 @@ def refused_reason(address: str) -> str | None:
 
 def literal_ip_refused(host: str) -> str | None:
     """For a URL host that is an IP literal: why it is refused, or None (also for names)."""
-    try:
-        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
-    except ValueError:
-        return None
-    return refused_reason(host.strip("[]"))
+    ip = parse_ip(host.strip("[]"))
+    return None if ip is None else ip_refused_reason(ip)
 
 
 class GuardedResolver(AbstractResolver):

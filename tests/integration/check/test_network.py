@@ -12,7 +12,7 @@ from aiohttp import web
 
 from curatorbot.catalog.model import Link
 from curatorbot.check import check_targets, collect
-from curatorbot.check.netguard import StaticResolver, refused_reason
+from curatorbot.check.netguard import StaticResolver, literal_ip_refused, refused_reason
 from curatorbot.results import Hop, Status
 from tests.fakes.linkfarm import LinkFarm
 from tests.integration.check.conftest import Farm, check, settings
@@ -94,6 +94,17 @@ def test_address_classes() -> None:
     assert refused_reason("fe80::1") == "link-local"
     assert refused_reason("::ffff:192.168.1.1") == "private"
     assert refused_reason("93.184.216.34") is None
+    assert refused_reason("example.org") == refused_reason("[::1]") == "not an IP address"
+
+
+def test_literal_hosts() -> None:
+    for name in ("example.org", "host1", "1e100.net", "1.2.3", "", "::g"):
+        assert literal_ip_refused(name) is None, name  # names (or nothing): not refused here
+    assert literal_ip_refused("10.1.2.3") == "private"
+    assert literal_ip_refused("[::1]") == literal_ip_refused("::1") == "loopback"
+    assert literal_ip_refused("fe80::1%eth0") == "link-local"
+    assert literal_ip_refused("::ffff:169.254.169.254") == "cloud metadata"
+    assert literal_ip_refused("93.184.216.34") is None
 
 
 @pytest.fixture(scope="module")
