@@ -160,10 +160,10 @@ class Checker:
                         exhausted = True
                         break
                     early = self.precheck(url)
-                    if early is not None:
+                    if isinstance(early, LinkResult):
                         yield early
                         continue
-                    backlog.add(host_key(url), url)
+                    backlog.add(early, url)
                 while len(task_host) - backlog.resting < limit and len(task_host) < most:
                     host = backlog.pick()
                     if host is None:
@@ -195,8 +195,9 @@ class Checker:
             if task_host:
                 await asyncio.gather(*task_host, return_exceptions=True)
 
-    def precheck(self, url: str) -> LinkResult | None:
-        """A verdict reached without the network (not http(s), a refused literal IP)."""
+    def precheck(self, url: str) -> LinkResult | str:
+        """A verdict reached without the network (not http(s), a refused literal IP), or,
+        when the URL is to be checked, its host (`host_key(url)`)."""
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises ValueError for a bad port
@@ -210,7 +211,7 @@ class Checker:
             if reason:
                 return LinkResult(url, Status.EXCLUDED, failure=Kind.PRIVATE,
                                   error=f"{reason} address; pass --allow-private to check it")
-        return None
+        return parts.hostname
 
     async def _guarded_check(self, url: str) -> LinkResult:
         try:
