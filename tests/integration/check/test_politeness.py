@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 
-from curatorbot.check import check_urls
 from curatorbot.check.netguard import StaticResolver
 from curatorbot.results import Status
 from tests.integration.check.conftest import Farm, check, settings
@@ -144,13 +143,11 @@ async def test_results_stream_while_the_input_is_read_lazily(farm: Farm) -> None
 
     from curatorbot.check.runner import Checker
 
-    async with Checker(settings(), lookahead=5) as checker:
+    lookahead, per_host = 5, 4  # one host: at most per_host URLs at work (none rests here)
+    async with Checker(settings(per_host=per_host), lookahead=lookahead) as checker:
         seen = 0
         async for _ in checker.check(source()):
             seen += 1
-            assert len(consumed) <= seen + 5 + 64  # bounded lookahead, not the whole input
+            # Read: the URLs done, at most `lookahead` waiting and `per_host` at work.
+            assert len(consumed) <= seen + lookahead + per_host, (len(consumed), seen)
     assert seen == 50
-
-
-def test_check_urls_is_an_async_iterator() -> None:
-    assert hasattr(check_urls([], settings()), "__anext__")
