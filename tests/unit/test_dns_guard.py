@@ -75,17 +75,26 @@ async def test_the_guard_also_holds_for_aiohttp_lookups() -> None:
 
 
 async def test_catch_all_entries_answer_without_the_system_resolver() -> None:
-    table = parse_resolve(["docs.test=127.0.0.3", "*.farm.test=127.0.0.4", "*=nxdomain",
-                           "down.test=servfail"])
-    resolver = StaticResolver(table, fallback=False)
+    # With `fallback`, a name the table does not answer would go to the system resolver
+    # (here: the test guard's EAI_NONAME), so the `*` entries must be what answers.
+    table = parse_resolve(["docs.test=127.0.0.3", "*.farm.test=127.0.0.4", "*=127.0.0.9",
+                           "down.test=servfail", "gone.test=nxdomain"])
+    resolver = StaticResolver(table, fallback=True)
     assert (await resolver.resolve("docs.test", 80))[0]["host"] == "127.0.0.3"
     assert (await resolver.resolve("a.farm.test", 80))[0]["host"] == "127.0.0.4"
+    assert (await resolver.resolve("anything.else", 80))[0]["host"] == "127.0.0.9"
     with pytest.raises(socket.gaierror) as nx:
-        await resolver.resolve("anything.else", 80)
+        await resolver.resolve("gone.test", 80)
     assert nx.value.errno == socket.EAI_NONAME
     with pytest.raises(socket.gaierror) as temp:
         await resolver.resolve("down.test", 80)
     assert temp.value.errno == socket.EAI_AGAIN
+    await resolver.close()
+    offline = StaticResolver(parse_resolve(["*=servfail"]), fallback=True)
+    with pytest.raises(socket.gaierror) as temp:
+        await offline.resolve("anything.else", 80)
+    assert temp.value.errno == socket.EAI_AGAIN
+    await offline.close()
     with pytest.raises(ValueError):
         parse_resolve(["x.test=not-an-address"])
 
