@@ -14,7 +14,7 @@ from typing import IO
 
 from curatorbot.check.outcome import CheckReport
 from curatorbot.report.markdown import markdown
-from curatorbot.report.rows import failing_rows, notable_rows, outage_line, summary_line
+from curatorbot.report.rows import failing_rows, notable_rows, outage_lines, summary_line
 from curatorbot.results import Status
 
 
@@ -46,8 +46,9 @@ def render(report: CheckReport, stream: IO[str], *, color: bool = False) -> None
         title = f"{row.status} link" + (f" in {row.entry}" if row.entry else "")
         stream.write(annotation(levels[row.result.status], file, row.line, title,
                                 f"{row.result.url}: {row.detail}") + "\n")
+    lines = outage_lines(report)
     for outage in report.outages:
-        stream.write(annotation("error", file, outage_line(report, outage.host),
+        stream.write(annotation("error", file, lines.get(outage.host, 0),
                                 f"host outage: {outage.host}",
                                 f"{outage.host} never answered ({outage.reason}); its "
                                 f"{outage.urls} links were not verified") + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from curatorbot.check.outcome import CheckReport
-from curatorbot.report.rows import Row, failing_rows, notable_rows, outage_line, summary_line
+from curatorbot.report.rows import Row, failing_rows, notable_rows, outage_lines, summary_line
 
 
 def _cell(text: object) -> str:
@@ -31,9 +31,10 @@ def markdown(report: CheckReport) -> str:
     if failing:
         out += ["", f"### Failing links ({len(failing)})", "", *_table(failing)]
     if report.outages:
+        lines = outage_lines(report)
         out += ["", f"### Host outages ({len(report.outages)})", "",
                 "| host | links | first line | reason |", "|---|---:|---:|---|"]
-        out += [f"| {_cell(o.host)} | {o.urls} | {outage_line(report, o.host)} | "
+        out += [f"| {_cell(o.host)} | {o.urls} | {lines.get(o.host, 0)} | "
                 f"{_cell(o.reason)} |" for o in report.outages]
     notable = notable_rows(report)
     if notable:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from curatorbot.check.classify import Kind
 from curatorbot.check.outcome import CheckReport
 from curatorbot.results import LinkResult, Status
+from curatorbot.urls import host_key
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,19 @@ def notable_rows(report: CheckReport) -> list[Row]:
     return rows(report, (Status.TIMEOUT, Status.BLOCKED, Status.REDIRECT))
 
 
-def outage_line(report: CheckReport, host: str) -> int:
-    """The catalog line of the first URL of `host` hit by an outage."""
+def outage_lines(report: CheckReport) -> dict[str, int]:
+    """Per host hit by an outage, the catalog line of its first URL (0: not in the catalog).
+
+    A URL belongs to the host of where it ended (`host_key`, the exact host name, as the host
+    guard counts it): an outage of b.com is not one of sub.b.com."""
+    lines: dict[str, int] = {}
     for result in report.results:
-        if result.failure == Kind.OUTAGE and host in (result.final_url or result.url):
-            place = report.first_place(result.url)
-            return place.line if place else 0
-    return 0
+        if result.failure == Kind.OUTAGE:
+            host = host_key(result.final_url or result.url)
+            if host not in lines:
+                place = report.first_place(result.url)
+                lines[host] = place.line if place else 0
+    return lines
 
 
 def summary_line(report: CheckReport) -> str:

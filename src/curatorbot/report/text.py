@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
 from curatorbot.check.outcome import CheckReport
-from curatorbot.report.rows import Row, failing_rows, notable_rows, outage_line, summary_line
+from curatorbot.report.rows import Row, failing_rows, notable_rows, outage_lines, summary_line
 from curatorbot.results import LinkResult, Status
 
 if TYPE_CHECKING:  # rich is imported when a terminal needs it, not on every run
@@ -94,7 +94,8 @@ def _rich_table(title: str, rows: list[Row]) -> Table:
 def render(report: CheckReport, stream: IO[str], *, color: bool = False) -> None:
     failing = failing_rows(report)
     notable = notable_rows(report)
-    outages = [(o, outage_line(report, o.host)) for o in report.outages]
+    first_lines = outage_lines(report)
+    outages = [(o, first_lines.get(o.host, 0)) for o in report.outages]
     if color:
         from rich.console import Console
 
