@@ -161,7 +161,6 @@ class Run:
     max_in_flight: int = 0
     connections: int = 0
     requests: int = 0
-    exit_code: int = 0
     started: float = 0.0  # wall-clock launch time, to place the farm's first/last request
     first_request: float = 0.0
     last_request: float = 0.0
@@ -193,10 +192,10 @@ def run_curatorbot(urls: list[Url], work: Path, args: argparse.Namespace) -> Run
             "--output", str(out), "--allow-private", "--quiet",
             "--concurrency", str(args.concurrency), "--per-host", str(args.per_host),
             "--timeout", str(args.timeout), "--retries", str(args.retries)]
-    wall, rss, code = run_child(argv)
+    wall, rss, _ = run_child(argv)
     data = json.loads(out.read_text())
     statuses = {r["url"]: r["status"] for r in data["results"]}
-    return Run("curatorbot", wall, rss, statuses, exit_code=code)
+    return Run("curatorbot", wall, rss, statuses)
 
 
 def run_lychee(urls: list[Url], work: Path, args: argparse.Namespace,
@@ -215,7 +214,7 @@ def run_lychee(urls: list[Url], work: Path, args: argparse.Namespace,
             "--cache=false", str(listing)]
     if interval is not None:
         argv[1:1] = ["--host-request-interval", interval]
-    wall, rss, code = run_child(argv)
+    wall, rss, _ = run_child(argv)
     data = json.loads(out.read_text())
     statuses = {u.url: "ok" for u in urls}
     for items in data.get("timeout_map", {}).values():
@@ -227,7 +226,7 @@ def run_lychee(urls: list[Url], work: Path, args: argparse.Namespace,
             statuses[item["url"]] = "timeout" if "timeout" in text or "timed out" in text \
                 else "error"
     name = "lychee" + (f" (interval {interval})" if interval is not None else " (defaults)")
-    return Run(name, wall, rss, statuses, exit_code=code)
+    return Run(name, wall, rss, statuses)
 
 
 def score(run: Run, urls: list[Url]) -> dict[str, int]:
@@ -336,15 +335,13 @@ def scale(args: argparse.Namespace) -> None:
                 farm.reset()
                 catalog = Path(tmp) / "catalog.yaml"
                 write_catalog([u.url for u in urls], catalog)
-                started = time.perf_counter()
                 wall, rss, code = run_child([
                     sys.executable, "-m", "curatorbot", "check", str(catalog), "--format",
                     "json", "--output", str(Path(tmp) / "r.json"), "--allow-private", "--quiet",
                     "--concurrency", str(args.scale_concurrency), "--per-host",
                     str(args.per_host)])
                 print(f"   full CLI (catalog.yaml load + check + JSON report): {wall:.1f} s, "
-                      f"peak RSS {rss:.1f} MiB, exit {code} "
-                      f"({time.perf_counter() - started:.1f} s)")
+                      f"peak RSS {rss:.1f} MiB, exit {code}")
     finally:
         farm.stop()
 
