@@ -10,9 +10,9 @@ import pytest
 
 from curatorbot.metadata import GitHubConfig, ProposalReason
 from curatorbot.metadata.github import GitHubProvider
-from curatorbot.metadata.github_common import RepoTarget
 from curatorbot.metadata.github_graphql import build_query
 from curatorbot.metadata.ratelimit import Pacer
+from curatorbot.metadata.repo import RepoRef
 from curatorbot.state import SQLiteStore
 from tests.fakes.github import TOKEN, FakeGitHub, FakeRepo, serve, validate_document
 
@@ -99,7 +99,8 @@ async def test_token_only_goes_to_the_graphql_endpoint(session: aiohttp.ClientSe
 
 @pytest.mark.parametrize("size", [1, 50, 100])
 def test_every_batch_document_is_valid_against_githubs_schema(size: int) -> None:
-    targets = [RepoTarget(f"owner-{i}", f"repo.{i}") for i in range(size)]
+    targets = [RepoRef(f"https://github.com/owner-{i}/repo.{i}", f"owner-{i}", f"repo.{i}")
+               for i in range(size)]
     document, variables = build_query(targets)
     assert validate_document(document) == []
     assert len(variables) == 2 * size and variables[f"n{size - 1}"] == f"repo.{size - 1}"

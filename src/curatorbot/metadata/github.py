@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import aiohttp
 
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
-from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers, RepoTarget
+from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
 from curatorbot.metadata.github_graphql import GraphQLClient
 from curatorbot.metadata.github_rest import RestClient
 from curatorbot.metadata.ratelimit import Pacer
@@ -48,9 +48,9 @@ class GitHubProvider:
     async def fetch(self, session: aiohttp.ClientSession, urls: Sequence[str]) -> MetadataBatch:
         """One `LinkMetadata` per repository URL in `urls` (others are ignored)."""
         refs = [ref for ref in map(parse_repo_url, urls) if ref is not None]
-        targets: dict[str, RepoTarget] = {}
+        targets: dict[str, RepoRef] = {}
         for ref in refs:
-            targets.setdefault(ref.key, RepoTarget(ref.owner, ref.repo))
+            targets.setdefault(ref.key, ref)
         answers = await self._ask(session, list(targets.values()),
                                   frozenset(r.key for r in refs if r.branch == LEGACY_BRANCH))
         batch = MetadataBatch(notes=list(answers.notes), requests=answers.requests)
@@ -58,7 +58,7 @@ class GitHubProvider:
             batch.links[ref.url] = self._link(ref, answers)
         return batch
 
-    async def _ask(self, session: aiohttp.ClientSession, targets: list[RepoTarget],
+    async def _ask(self, session: aiohttp.ClientSession, targets: Sequence[RepoRef],
                    check_branch: frozenset[str]) -> RepoAnswers:
         if not targets:
             return RepoAnswers()

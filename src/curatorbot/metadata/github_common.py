@@ -21,20 +21,6 @@ DEFAULT_GRAPHQL_URL = "https://api.github.com/graphql"
 API_VERSION = "2022-11-28"
 
 
-class RepoTarget:
-    """One repository to ask about: owner and name as the catalog spells them."""
-
-    __slots__ = ("key", "owner", "repo")
-
-    def __init__(self, owner: str, repo: str) -> None:
-        self.owner = owner
-        self.repo = repo
-        self.key = f"{owner}/{repo}".lower()
-
-    def __repr__(self) -> str:
-        return f"RepoTarget({self.owner}/{self.repo})"
-
-
 @dataclass(frozen=True)
 class GitHubConfig:
     """How to reach the GitHub API and how hard to try."""
@@ -87,7 +73,7 @@ class GitHubConfig:
 
 @dataclass
 class RepoAnswers:
-    """What one transport learnt, keyed by `RepoTarget.key`."""
+    """What one transport learnt, keyed by `RepoRef.key`."""
 
     found: dict[str, RepoMetadata] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)

@@ -19,9 +19,9 @@ from typing import Any
 
 import aiohttp
 
-from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers, RepoTarget
+from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
 from curatorbot.metadata.ratelimit import Pacer, RateLimit
-from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata
+from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 
 log = logging.getLogger("curatorbot.metadata")
 
@@ -43,7 +43,7 @@ def alias(index: int) -> str:
     return f"r{index}"
 
 
-def build_query(targets: Sequence[RepoTarget]) -> tuple[str, dict[str, str]]:
+def build_query(targets: Sequence[RepoRef]) -> tuple[str, dict[str, str]]:
     """The query document and its variables for one batch of repositories."""
     if not targets:
         raise ValueError("a batch needs at least one repository")
@@ -78,7 +78,7 @@ def parse_repository(node: Mapping[str, Any]) -> RepoMetadata:
     )
 
 
-def read_batch(targets: Sequence[RepoTarget], body: Mapping[str, Any],
+def read_batch(targets: Sequence[RepoRef], body: Mapping[str, Any],
                answers: RepoAnswers) -> None:
     """File each repository of a batch under found, missing or failed."""
     data = body.get("data") or {}
@@ -135,7 +135,7 @@ class GraphQLClient:
         self._limit: RateLimit | None = None
 
     async def fetch(self, session: aiohttp.ClientSession,
-                    targets: Sequence[RepoTarget]) -> RepoAnswers:
+                    targets: Sequence[RepoRef]) -> RepoAnswers:
         """Metadata for every target; failures become `failed` entries and notes."""
         answers = RepoAnswers()
         size = self.config.batch_size
@@ -176,7 +176,7 @@ class GraphQLClient:
             raise _Stop(f"GitHub GraphQL rate limit exhausted ({limit.describe()})")
         self._limit = None
 
-    async def _post(self, session: aiohttp.ClientSession, batch: Sequence[RepoTarget],
+    async def _post(self, session: aiohttp.ClientSession, batch: Sequence[RepoRef],
                     answers: RepoAnswers) -> Mapping[str, Any]:
         document, variables = build_query(batch)
         payload = {"query": document, "variables": variables}

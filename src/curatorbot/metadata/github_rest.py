@@ -18,9 +18,9 @@ from urllib.parse import quote, urljoin
 
 import aiohttp
 
-from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers, RepoTarget
+from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
 from curatorbot.metadata.ratelimit import Pacer, RateLimit
-from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata
+from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 from curatorbot.state import EtagCache
 
 log = logging.getLogger("curatorbot.metadata")
@@ -71,13 +71,13 @@ class RestClient:
         self._stopped: str | None = None
         self._answers = RepoAnswers()
 
-    async def fetch(self, session: aiohttp.ClientSession, targets: Sequence[RepoTarget],
+    async def fetch(self, session: aiohttp.ClientSession, targets: Sequence[RepoRef],
                     check_branch: frozenset[str] = frozenset()) -> RepoAnswers:
         """Metadata for each target; `check_branch` keys also get the legacy-branch check."""
         self._answers = answers = RepoAnswers()
         semaphore = asyncio.Semaphore(self.config.rest_concurrency)
 
-        async def one(target: RepoTarget) -> None:
+        async def one(target: RepoRef) -> None:
             async with semaphore:
                 try:
                     meta = await self._repository(session, target, target.key in check_branch)
@@ -96,7 +96,7 @@ class RestClient:
                 "GraphQL (5,000 points/hour, 100 repositories per request)")
         return answers
 
-    async def _repository(self, session: aiohttp.ClientSession, target: RepoTarget,
+    async def _repository(self, session: aiohttp.ClientSession, target: RepoRef,
                           check_branch: bool) -> RepoMetadata:
         base = self.config.api_url.rstrip("/")
         url = f"{base}/repos/{quote(target.owner, safe='')}/{quote(target.repo, safe='')}"
