@@ -36,11 +36,6 @@ class GitHubProvider:
         self.etags = etags
         self.pacer = pacer or Pacer(config.retry_after_cap)
 
-    @property
-    def transport(self) -> str:
-        """Which API the provider uses: "graphql" (token set) or "rest"."""
-        return "graphql" if self.config.token else "rest"
-
     def matches(self, url: str) -> bool:
         """Whether `url` points at or into a GitHub repository."""
         return parse_repo_url(url) is not None

@@ -76,15 +76,6 @@ class RepoMetadata:
     license: str | None
     legacy_branch_exists: bool | None = None
 
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready dict (also what the ETag cache stores for REST bodies)."""
-        return {
-            "name_with_owner": self.name_with_owner, "url": self.url, "stars": self.stars,
-            "pushed_at": self.pushed_at, "archived": self.archived,
-            "default_branch": self.default_branch, "description": self.description,
-            "license": self.license, "legacy_branch_exists": self.legacy_branch_exists,
-        }
-
 
 def parse_repo_url(url: str) -> RepoRef | None:
     """The repository a github.com URL points into, or None for any other URL."""
