@@ -1,7 +1,7 @@
 """What both GitHub transports (GraphQL, REST) share: configuration, answers, headers.
 
 `GitHubConfig` holds the endpoints (from `GITHUB_API_URL` / `GITHUB_GRAPHQL_URL`), the token
-(never printed: it is left out of repr, and `auth_headers` only adds it for URLs on the
+(never printed: it is left out of repr, and `headers` only adds it for URLs on the
 configured API origins) and the batching and waiting limits. `RepoAnswers` is what a
 transport returns: per repository key, metadata found, missing, or unknown with a reason.
 """
@@ -42,21 +42,19 @@ class GitHubConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
-                 settings: Settings | None = None, **overrides: object) -> GitHubConfig:
+                 settings: Settings | None = None) -> GitHubConfig:
         """Endpoints and token as GitHub Actions provides them; settings for the limits."""
         env = os.environ if environ is None else environ
         settings = settings or Settings()
-        values: dict[str, object] = {
-            "token": env.get("GITHUB_TOKEN") or None,
-            "api_url": (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
-            "graphql_url": env.get("GITHUB_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL,
-            "retries": settings.retries,
-            "retry_after_cap": settings.retry_after_cap,
-            "timeout": max(settings.timeout, 10.0),
-            "user_agent": settings.user_agent,
-        }
-        values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(
+            token=env.get("GITHUB_TOKEN") or None,
+            api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            graphql_url=env.get("GITHUB_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL,
+            retries=settings.retries,
+            retry_after_cap=settings.retry_after_cap,
+            timeout=max(settings.timeout, 10.0),
+            user_agent=settings.user_agent,
+        )
 
     def headers(self, url: str, *, accept: str = "application/vnd.github+json") -> dict[str, str]:
         """Request headers for `url`; the token only for the configured API origins."""
