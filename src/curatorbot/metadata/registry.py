@@ -76,33 +76,22 @@ def build_providers(context: ProviderContext) -> list[Provider]:
     return [factory(context) for factory in REGISTRY]
 
 
-async def collect_metadata(urls: Sequence[str], providers: Sequence[Provider],
-                           session: aiohttp.ClientSession | None = None) -> MetadataBatch:
+async def collect_metadata(urls: Sequence[str], providers: Sequence[Provider]) -> MetadataBatch:
     """Metadata for every URL some provider matches; URLs no provider knows are absent."""
-    claimed: dict[str, list[str]] = {}
-    by_name = {}
+    claimed: dict[str, tuple[Provider, list[str]]] = {}  # by provider name
     for url in dict.fromkeys(urls):
         for provider in providers:
             if provider.matches(url):
-                claimed.setdefault(provider.name, []).append(url)
-                by_name[provider.name] = provider
+                claimed.setdefault(provider.name, (provider, []))[1].append(url)
                 break
     if not claimed:
         return MetadataBatch()
-    if session is None:
-        async with aiohttp.ClientSession() as own:
-            return await _run(own, claimed, by_name)
-    return await _run(session, claimed, by_name)
-
-
-async def _run(session: aiohttp.ClientSession, claimed: dict[str, list[str]],
-               providers: dict[str, Provider]) -> MetadataBatch:
-    names = list(claimed)
-    outcomes = await asyncio.gather(
-        *(providers[name].fetch(session, claimed[name]) for name in names),
-        return_exceptions=True)
+    async with aiohttp.ClientSession() as session:
+        outcomes = await asyncio.gather(
+            *(provider.fetch(session, mine) for provider, mine in claimed.values()),
+            return_exceptions=True)
     total = MetadataBatch()
-    for name, outcome in zip(names, outcomes, strict=True):
+    for (name, (_, mine)), outcome in zip(claimed.items(), outcomes, strict=True):
         if isinstance(outcome, MetadataBatch):
             total.merge(outcome)
             continue
@@ -110,6 +99,6 @@ async def _run(session: aiohttp.ClientSession, claimed: dict[str, list[str]],
             raise outcome  # KeyboardInterrupt, CancelledError: not ours to swallow
         log.error("metadata provider %s failed: %s", name, outcome)
         reason = f"{name} provider failed: {type(outcome).__name__}: {outcome}"
-        total.links.update(unknown(claimed[name], name, reason))
+        total.links.update(unknown(mine, name, reason))
         total.notes.append(reason)
     return total
