@@ -129,9 +129,9 @@ class _BatchFailed(Exception):
 class GraphQLClient:
     """Sends batched repository queries to `config.graphql_url` (needs a token)."""
 
-    def __init__(self, config: GitHubConfig, pacer: Pacer | None = None) -> None:
+    def __init__(self, config: GitHubConfig, pacer: Pacer) -> None:
         self.config = config
-        self.pacer = pacer or Pacer(config.retry_after_cap)
+        self.pacer = pacer
         self._limit: RateLimit | None = None
 
     async def fetch(self, session: aiohttp.ClientSession,

@@ -61,15 +61,14 @@ class RestClient:
     Once stopped by the rate limit, a client stays stopped: make one client per run.
     """
 
-    def __init__(self, config: GitHubConfig, etags: EtagCache | None = None,
-                 pacer: Pacer | None = None) -> None:
+    def __init__(self, config: GitHubConfig, etags: EtagCache | None, pacer: Pacer) -> None:
         self.config = config
         self.etags = etags
-        self.pacer = pacer or Pacer(config.retry_after_cap)
+        self.pacer = pacer
         self._limit: RateLimit | None = None
         self._gate_lock = asyncio.Lock()
         self._stopped: str | None = None
-        self._answers = RepoAnswers()
+        self._answers: RepoAnswers  # the answers of the running `fetch`
 
     async def fetch(self, session: aiohttp.ClientSession, targets: Sequence[RepoRef],
                     check_branch: frozenset[str] = frozenset()) -> RepoAnswers:
