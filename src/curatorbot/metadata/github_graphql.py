@@ -10,7 +10,6 @@ limit is waited out only within the cap, otherwise the run stops with what it ha
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections import deque
@@ -20,6 +19,7 @@ from typing import Any
 import aiohttp
 
 from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
+from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
 from curatorbot.metadata.ratelimit import Pacer, RateLimit
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 
@@ -185,7 +185,7 @@ class GraphQLClient:
         last = "no answer"
         for attempt in range(self.config.retries + 1):
             if attempt:
-                await asyncio.sleep(self.config.backoff * 2 ** (attempt - 1))
+                await backoff_pause(attempt, self.config.backoff)
             try:
                 async with session.post(url, json=payload, headers=self.config.headers(url),
                                         timeout=timeout, allow_redirects=False) as resp:
@@ -193,8 +193,8 @@ class GraphQLClient:
                     status = resp.status
                     limit = RateLimit.from_headers(resp.headers)
                     text = await resp.text(errors="replace")
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                last = f"{type(exc).__name__}: {exc}".rstrip(": ")
+            except REQUEST_ERRORS as exc:
+                last = error_text(exc)
                 continue
             if status == 401:
                 raise _Stop("GitHub rejected GITHUB_TOKEN (401 Bad credentials); renew the token")

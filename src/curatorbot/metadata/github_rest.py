@@ -19,6 +19,7 @@ from urllib.parse import quote, urljoin
 import aiohttp
 
 from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
+from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
 from curatorbot.metadata.ratelimit import Pacer, RateLimit
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 from curatorbot.state import EtagCache
@@ -134,8 +135,8 @@ class RestClient:
                     etag = resp.headers.get("ETag")
                     location = resp.headers.get("Location")
                     text = await resp.text(errors="replace") if status != 304 else ""
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                last = f"{type(exc).__name__}: {exc}".rstrip(": ")
+            except REQUEST_ERRORS as exc:
+                last = error_text(exc)
                 attempt += 1
                 await self._backoff(attempt)
                 continue
@@ -201,4 +202,4 @@ class RestClient:
 
     async def _backoff(self, attempt: int) -> None:
         if attempt <= self.config.retries:
-            await asyncio.sleep(self.config.backoff * 2 ** (attempt - 1))
+            await backoff_pause(attempt, self.config.backoff)

@@ -19,6 +19,7 @@ import aiohttp
 
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
 from curatorbot.metadata.html import clean_title
+from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
 from curatorbot.settings import DEFAULT_USER_AGENT
 
 DEFAULT_OEMBED_URL = "https://www.youtube.com/oembed"
@@ -109,14 +110,14 @@ class YouTubeProvider:
         last = "no answer"
         for attempt in range(self.config.retries + 1):
             if attempt:
-                await asyncio.sleep(self.config.backoff * 2 ** (attempt - 1))
+                await backoff_pause(attempt, self.config.backoff)
             try:
                 async with session.get(url, headers=headers, timeout=timeout) as resp:
                     batch.requests += 1
                     status = resp.status
                     text = await resp.text(errors="replace")
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                last = f"{type(exc).__name__}: {exc}".rstrip(": ")
+            except REQUEST_ERRORS as exc:
+                last = error_text(exc)
                 continue
             if status in GONE_STATUSES:
                 return LinkMetadata(url=target, provider=self.name, gone=True,
