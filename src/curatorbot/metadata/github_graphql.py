@@ -20,10 +20,13 @@ import aiohttp
 
 from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
 from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
-from curatorbot.metadata.ratelimit import Pacer, RateLimit
+from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 
 log = logging.getLogger("curatorbot.metadata")
+
+# How long to wait on a secondary rate limit without Retry-After: GitHub asks for a minute.
+SECONDARY_LIMIT_WAIT = 60.0
 
 REPO_FRAGMENT = f"""fragment Repo on Repository {{
   nameWithOwner
@@ -114,10 +117,6 @@ def read_batch(targets: Sequence[RepoRef], body: Mapping[str, Any],
         answers.notes.append(f"GitHub GraphQL refused a batch of {len(targets)}: {general[0]}")
 
 
-class _Stop(Exception):
-    """No further request can succeed in this run (rate limit past the cap, bad token)."""
-
-
 class _BatchFailed(Exception):
     """This batch could not be answered; `splittable`: a smaller batch may succeed."""
 
@@ -131,8 +130,7 @@ class GraphQLClient:
 
     def __init__(self, config: GitHubConfig, pacer: Pacer) -> None:
         self.config = config
-        self.pacer = pacer
-        self._limit: RateLimit | None = None
+        self._gate = RateGate("GitHub GraphQL", pacer, default_wait=SECONDARY_LIMIT_WAIT)
 
     async def fetch(self, session: aiohttp.ClientSession,
                     targets: Sequence[RepoRef]) -> RepoAnswers:
@@ -143,9 +141,9 @@ class GraphQLClient:
         while pending:
             batch = pending.popleft()
             try:
-                await self._respect_exhausted_limit()
+                await self._gate.enter()
                 body = await self._post(session, batch, answers)
-            except _Stop as stop:
+            except Stop as stop:
                 left = [t for chunk in (batch, *pending) for t in chunk]
                 for target in left:
                     answers.failed[target.key] = str(stop)
@@ -166,15 +164,6 @@ class GraphQLClient:
                 continue
             read_batch(batch, body, answers)
         return answers
-
-    async def _respect_exhausted_limit(self) -> None:
-        limit = self._limit
-        if limit is None or not limit.exhausted:
-            return
-        wait = limit.wait_seconds() or 0.0
-        if not await self.pacer.wait(wait, "GitHub GraphQL rate limit exhausted"):
-            raise _Stop(f"GitHub GraphQL rate limit exhausted ({limit.describe()})")
-        self._limit = None
 
     async def _post(self, session: aiohttp.ClientSession, batch: Sequence[RepoRef],
                     answers: RepoAnswers) -> Mapping[str, Any]:
@@ -197,10 +186,10 @@ class GraphQLClient:
                 last = error_text(exc)
                 continue
             if status == 401:
-                raise _Stop("GitHub rejected GITHUB_TOKEN (401 Bad credentials); renew the token")
+                raise Stop("GitHub rejected GITHUB_TOKEN (401 Bad credentials); renew the token")
             body = _json(text)
             if status in (403, 429) or _rate_limited(body):
-                await self._wait_out(limit, status)
+                await self._gate.wait_out(limit, status)
                 last = f"rate limited (HTTP {status})"
                 continue
             if status >= 500:
@@ -209,17 +198,9 @@ class GraphQLClient:
             if status != 200 or body is None:
                 raise _BatchFailed(f"HTTP {status}" if status != 200 else "malformed JSON",
                                    splittable=False)
-            self._limit = limit
+            self._gate.note(limit)
             return body
         raise _BatchFailed(last, splittable=True)
-
-    async def _wait_out(self, limit: RateLimit, status: int) -> None:
-        wait = limit.wait_seconds()
-        if wait is None:
-            # A secondary rate limit without Retry-After: GitHub asks for at least a minute.
-            wait = 60.0
-        if not await self.pacer.wait(wait, f"GitHub GraphQL rate limit (HTTP {status})"):
-            raise _Stop(f"GitHub GraphQL rate limit reached ({limit.describe()})")
 
 
 def _json(text: str) -> dict[str, Any] | None:

@@ -20,7 +20,7 @@ import aiohttp
 
 from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
 from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
-from curatorbot.metadata.ratelimit import Pacer, RateLimit
+from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 from curatorbot.state import EtagCache
 
@@ -44,10 +44,6 @@ def parse_rest_repository(body: Mapping[str, Any]) -> RepoMetadata:
     )
 
 
-class _Stop(Exception):
-    """The rate limit ran out beyond the wait cap: no further request in this run."""
-
-
 class _Missing(Exception):
     """404/410/451: the repository does not exist or is not visible."""
 
@@ -65,10 +61,7 @@ class RestClient:
     def __init__(self, config: GitHubConfig, etags: EtagCache | None, pacer: Pacer) -> None:
         self.config = config
         self.etags = etags
-        self.pacer = pacer
-        self._limit: RateLimit | None = None
-        self._gate_lock = asyncio.Lock()
-        self._stopped: str | None = None
+        self._gate = RateGate("GitHub REST", pacer)
         self._answers: RepoAnswers  # the answers of the running `fetch`
 
     async def fetch(self, session: aiohttp.ClientSession, targets: Sequence[RepoRef],
@@ -83,15 +76,15 @@ class RestClient:
                     meta = await self._repository(session, target, target.key in check_branch)
                 except _Missing as exc:
                     answers.missing[target.key] = str(exc)
-                except (_Stop, _Failed) as exc:
+                except (Stop, _Failed) as exc:
                     answers.failed[target.key] = str(exc)
                 else:
                     answers.found[target.key] = meta
 
         await asyncio.gather(*(one(t) for t in targets))
-        if self._stopped:
+        if self._gate.stopped:
             answers.notes.append(
-                f"{self._stopped}; kept {len(answers.found) + len(answers.missing)} results, "
+                f"{self._gate.stopped}; kept {len(answers.found) + len(answers.missing)} results, "
                 f"{len(answers.failed)} repositories not checked; set GITHUB_TOKEN to use "
                 "GraphQL (5,000 points/hour, 100 repositories per request)")
         return answers
@@ -121,7 +114,7 @@ class RestClient:
         last = "no answer"
         attempt = hops = 0
         while attempt <= self.config.retries:
-            await self._gate()
+            await self._gate.enter()
             cached = self.etags.get_etag(url) if self.etags else None
             headers = self.config.headers(url)
             if cached:
@@ -140,7 +133,7 @@ class RestClient:
                 attempt += 1
                 await self._backoff(attempt)
                 continue
-            self._note_limit(limit)
+            self._gate.note(limit)
             if status == 304 and cached:
                 try:
                     return json.loads(cached.body)
@@ -162,7 +155,7 @@ class RestClient:
             if status in (404, 410, 451):
                 return None
             if status in (403, 429) and (limit.retry_after is not None or limit.exhausted):
-                await self._wait_out(limit, status)
+                await self._gate.wait_out(limit, status)
                 attempt += 1
                 continue
             last = f"HTTP {status}"
@@ -171,34 +164,6 @@ class RestClient:
             attempt += 1
             await self._backoff(attempt)
         raise _Failed(f"GitHub REST {url}: {last}")
-
-    def _note_limit(self, limit: RateLimit) -> None:
-        if limit.remaining is not None:
-            self._limit = limit
-
-    async def _gate(self) -> None:
-        """Before each request: stop if stopped; wait out an exhausted window within the cap."""
-        async with self._gate_lock:
-            if self._stopped:
-                raise _Stop(self._stopped)
-            limit = self._limit
-            if limit is None or not limit.exhausted:
-                return
-            wait = limit.wait_seconds() or 0.0
-            if not await self.pacer.wait(wait, "GitHub REST rate limit exhausted"):
-                self._stopped = f"GitHub REST rate limit exhausted ({limit.describe()})"
-                raise _Stop(self._stopped)
-            self._limit = None
-
-    async def _wait_out(self, limit: RateLimit, status: int) -> None:
-        wait = limit.wait_seconds() or 0.0
-        async with self._gate_lock:
-            if self._stopped:
-                raise _Stop(self._stopped)
-            if not await self.pacer.wait(wait, f"GitHub REST rate limit (HTTP {status})"):
-                self._stopped = f"GitHub REST rate limit reached ({limit.describe()})"
-                raise _Stop(self._stopped)
-            self._limit = None
 
     async def _backoff(self, attempt: int) -> None:
         if attempt <= self.config.retries:

@@ -3,6 +3,10 @@
 `RateLimit.from_headers` reads what a response says; `Pacer.wait` sleeps when asked to,
 but only after saying so in the log and only up to a cap: a wait beyond the cap is refused
 (returns False) so that the caller stops and reports instead of sleeping for minutes.
+`RateGate` is what a GitHub client (GraphQL or REST) puts in front of its requests: it
+remembers the last window a response reported, waits out an exhausted one before the next
+request, waits out a rate-limited answer, and raises `Stop` (for good: every later request
+too) when a wait would pass the cap.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from curatorbot.http_headers import parse_retry_after
 
@@ -84,6 +89,63 @@ class Pacer:
             await self._sleep(seconds)
             self.waited += seconds
         return True
+
+
+class Stop(Exception):
+    """No further request can succeed in this run; the message says why."""
+
+
+class RateGate:
+    """The rate-limit gate of one API (`api` names it in logs and stop messages).
+
+    `note` each response's window; `enter` before each request (waits out an exhausted
+    window); `wait_out` a rate-limited answer (`Retry-After`, else the window's reset, else
+    `default_wait` seconds). A wait beyond the pacer's cap stops the gate: `stopped` says
+    why, and every later `enter` or `wait_out` raises `Stop` with it. Concurrent requests
+    share the gate; only one of them waits at a time.
+    """
+
+    def __init__(self, api: str, pacer: Pacer, default_wait: float = 0.0) -> None:
+        self.api = api
+        self.pacer = pacer
+        self.default_wait = default_wait
+        self.stopped: str | None = None
+        self._limit: RateLimit | None = None
+        self._lock = asyncio.Lock()
+
+    def note(self, limit: RateLimit) -> None:
+        """Remember the window a response reported (ignored when it reported none)."""
+        if limit.remaining is not None:
+            self._limit = limit
+
+    async def enter(self) -> None:
+        """Before a request: raise `Stop` if stopped; wait out an exhausted window."""
+        async with self._lock:
+            if self.stopped:
+                raise Stop(self.stopped)
+            limit = self._limit
+            if limit is None or not limit.exhausted:
+                return
+            wait = limit.wait_seconds() or 0.0
+            if not await self.pacer.wait(wait, f"{self.api} rate limit exhausted"):
+                self._stop(f"{self.api} rate limit exhausted ({limit.describe()})")
+            self._limit = None
+
+    async def wait_out(self, limit: RateLimit, status: int) -> None:
+        """After a rate-limited answer (`status`): wait as it asks, or stop past the cap."""
+        wait = limit.wait_seconds()
+        if wait is None:
+            wait = self.default_wait
+        async with self._lock:
+            if self.stopped:
+                raise Stop(self.stopped)
+            if not await self.pacer.wait(wait, f"{self.api} rate limit (HTTP {status})"):
+                self._stop(f"{self.api} rate limit reached ({limit.describe()})")
+            self._limit = None
+
+    def _stop(self, reason: str) -> NoReturn:
+        self.stopped = reason
+        raise Stop(reason)
 
 
 def _int(value: str | None) -> int | None:
