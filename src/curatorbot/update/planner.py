@@ -26,7 +26,7 @@ from curatorbot.metadata.repo import RepoMetadata
 from curatorbot.plan import Change, ChangeKind, Evidence
 from curatorbot.results import LinkResult, Status
 from curatorbot.settings import Settings
-from curatorbot.state import LinkHistory
+from curatorbot.state import ALIVE, LinkHistory
 from curatorbot.update.redirects import held_reason
 from curatorbot.urls import clean_url
 
@@ -135,8 +135,7 @@ def _health_changes(bot: Mapping[str, Any], result: LinkResult | None,
                                 first_failure=history.first_failure, strikes=history.streak,
                                 note=result.error or "" if result else "")
             yield change(ChangeKind.DEAD, "dead_since", since, evidence)
-    elif bot.get("dead_since") and result is not None and result.status in (Status.OK,
-                                                                            Status.REDIRECT):
+    elif bot.get("dead_since") and result is not None and result.status in ALIVE:
         yield change(ChangeKind.METADATA, "dead_since", None,
                      Evidence(note=f"answers again ({result.http_status})"))
 
