@@ -144,10 +144,6 @@ class StateStore(EtagCache, Protocol):
         """Streak and last result per URL (all known URLs when `urls` is None)."""
         ...
 
-    def confirmed_dead(self) -> dict[str, LinkHistory]:
-        """The URLs whose streak reached `dead_after`."""
-        ...
-
     def fresh_results(self, max_age: float) -> dict[str, LinkResult]:
         """URLs found alive within `max_age` seconds, with their last result."""
         ...
@@ -257,14 +253,6 @@ class SQLiteStore:
                     marks = ",".join("?" * len(chunk))
                     rows += self._db.execute(f"{query} WHERE url IN ({marks})",
                                              chunk).fetchall()
-        return {row[0]: self._history(row) for row in rows}
-
-    def confirmed_dead(self) -> dict[str, LinkHistory]:
-        """The URLs whose streak reached `dead_after`."""
-        with self._guard():
-            rows = self._db.execute(
-                "SELECT url, streak, first_failure, last_status, last_checked, last_ok"
-                " FROM links WHERE streak >= ?", (self.dead_after,)).fetchall()
         return {row[0]: self._history(row) for row in rows}
 
     def fresh_results(self, max_age: float) -> dict[str, LinkResult]:
