@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -105,7 +106,7 @@ class RestClient:
             branch_url = (f"{base}/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
                           f"/branches/{LEGACY_BRANCH}")
             exists = await self._get_json(session, branch_url) is not None
-            meta = RepoMetadata(**{**meta.__dict__, "legacy_branch_exists": exists})
+            meta = replace(meta, legacy_branch_exists=exists)
         return meta
 
     async def _get_json(self, session: aiohttp.ClientSession, url: str) -> Any | None:

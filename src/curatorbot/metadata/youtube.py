@@ -12,7 +12,7 @@ import asyncio
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
@@ -92,10 +92,7 @@ class YouTubeProvider:
 
         answers = dict(await asyncio.gather(*(one(t) for t in set(canon.values()))))
         for url, target in canon.items():
-            found = answers[target]
-            batch.links[url] = LinkMetadata(url=url, provider=self.name, title=found.title,
-                                            gone=found.gone, error=found.error,
-                                            detail=found.detail)
+            batch.links[url] = replace(answers[target], url=url)
         failed = sum(1 for link in batch.links.values() if link.error)
         if failed:
             batch.notes.append(f"YouTube oEmbed could not tell about {failed} links")
