@@ -8,8 +8,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from curatorbot.metadata import GitHubConfig, ProposalReason
+from curatorbot.metadata.base import ProposalReason
 from curatorbot.metadata.github import GitHubProvider
+from curatorbot.metadata.github_common import GitHubConfig
 from curatorbot.metadata.github_graphql import build_query
 from curatorbot.metadata.ratelimit import Pacer
 from curatorbot.metadata.repo import RepoRef

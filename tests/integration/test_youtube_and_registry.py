@@ -11,15 +11,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from curatorbot.metadata import (
+from curatorbot.metadata.base import MetadataBatch, Provider
+from curatorbot.metadata.github import GitHubProvider
+from curatorbot.metadata.registry import (
     REGISTRY,
-    MetadataBatch,
     ProviderContext,
     build_providers,
     collect_metadata,
 )
-from curatorbot.metadata.base import Provider
-from curatorbot.metadata.github import GitHubProvider
 from curatorbot.metadata.youtube import YouTubeConfig, YouTubeProvider, canonical_url
 from tests.fakes.github import FakeGitHub, FakeRepo, serve
 

@@ -19,10 +19,8 @@ from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
 from curatorbot.metadata.github_graphql import GraphQLClient
 from curatorbot.metadata.github_rest import RestClient
 from curatorbot.metadata.ratelimit import Pacer
-from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef, describe, parse_repo_url
+from curatorbot.metadata.repo import LEGACY_BRANCH, RepoRef, describe, parse_repo_url
 from curatorbot.state import EtagCache
-
-__all__ = ["GitHubConfig", "GitHubProvider", "RepoMetadata", "RepoRef", "parse_repo_url"]
 
 
 class GitHubProvider:

@@ -17,26 +17,12 @@ from dataclasses import dataclass, field, replace
 
 import aiohttp
 
-from curatorbot.metadata.base import (
-    LinkMetadata,
-    MetadataBatch,
-    Proposal,
-    ProposalReason,
-    Provider,
-    unknown,
-)
+from curatorbot.metadata.base import MetadataBatch, Provider, unknown
 from curatorbot.metadata.github import GitHubProvider
 from curatorbot.metadata.github_common import GitHubConfig
-from curatorbot.metadata.repo import RepoMetadata, RepoRef, parse_repo_url
 from curatorbot.metadata.youtube import YouTubeConfig, YouTubeProvider
 from curatorbot.settings import Settings
 from curatorbot.state import EtagCache
-
-__all__ = [
-    "REGISTRY", "GitHubConfig", "LinkMetadata", "MetadataBatch", "Proposal", "ProposalReason",
-    "Provider", "ProviderContext", "RepoMetadata", "RepoRef", "YouTubeConfig",
-    "build_providers", "collect_metadata", "parse_repo_url",
-]
 
 log = logging.getLogger("curatorbot.metadata")
 
