@@ -163,8 +163,10 @@ class SQLiteStore:
     def __init__(self, path: str | Path = DEFAULT_STATE_PATH, *, dead_after: int = 3,
                  unhealthy_share: float = 0.3, unhealthy_min_failures: int = 5,
                  busy_timeout: float = 5.0, keep_runs: int = 200,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, name: str | None = None) -> None:
         self.path = str(path)
+        # How messages name the file (a scratch copy names the file it was copied from).
+        self.name = name or self.path
         self.dead_after = dead_after
         self.unhealthy_share = unhealthy_share
         self.unhealthy_min_failures = unhealthy_min_failures
@@ -174,12 +176,12 @@ class SQLiteStore:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StateError(f"{self.path}: cannot create its folder ({exc.strerror}); "
+                raise StateError(f"{self.name}: cannot create its folder ({exc.strerror}); "
                                  "pass --state with a writable path") from None
         try:
             self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StateError(f"{self.path}: cannot open the state database ({exc}); "
+            raise StateError(f"{self.name}: cannot open the state database ({exc}); "
                              "pass --state with a writable path") from None
         try:
             with self._guard():
@@ -345,14 +347,14 @@ class SQLiteStore:
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise StateError(
-                f"{self.path}: state schema version {version} is newer than this curatorbot "
+                f"{self.name}: state schema version {version} is newer than this curatorbot "
                 f"knows ({SCHEMA_VERSION}); upgrade curatorbot or pass --state with another file")
         if version == 0:
             tables = self._db.execute(
                 "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]
             if tables:
                 raise StateError(
-                    f"{self.path}: an SQLite database that is not curatorbot's run history; "
+                    f"{self.name}: an SQLite database that is not curatorbot's run history; "
                     "pass --state with another path, or move this file aside")
         for number in range(version + 1, SCHEMA_VERSION + 1):
             with self._transaction():
@@ -381,26 +383,28 @@ class SQLiteStore:
             text = str(exc)
             if "locked" in text or "busy" in text:
                 raise StateError(
-                    f"{self.path}: the state database is locked by another process (another "
+                    f"{self.name}: the state database is locked by another process (another "
                     "curatorbot run?); wait for it to finish, or pass --state with another "
                     "file") from None
-            raise StateError(f"{self.path}: state database error ({text}); move the file "
+            raise StateError(f"{self.name}: state database error ({text}); move the file "
                              "aside to start a new history") from None
         except sqlite3.DatabaseError as exc:
             raise StateError(
-                f"{self.path}: not a usable curatorbot state database ({exc}); nothing was "
-                f"changed: move it aside (e.g. mv {self.path} {self.path}.broken) and run "
+                f"{self.name}: not a usable curatorbot state database ({exc}); nothing was "
+                f"changed: move it aside (e.g. mv {self.name} {self.name}.broken) and run "
                 "again to start a new history") from None
 
     def _now(self) -> str:
         return _iso(self._clock())
 
 
-def open_store(settings: Settings, *, enabled: bool = True) -> SQLiteStore:
+def open_store(settings: Settings, *, enabled: bool = True,
+               name: str | None = None) -> SQLiteStore:
     """The run-history store of `settings.state` (in memory when `enabled` is False,
-    i.e. `--no-state`), with the run's `dead_after` and `unhealthy_share`."""
+    i.e. `--no-state`), with the run's `dead_after` and `unhealthy_share`; error messages
+    call the file `name` (default: its path)."""
     return SQLiteStore(settings.state if enabled else MEMORY, dead_after=settings.dead_after,
-                       unhealthy_share=settings.unhealthy_share)
+                       unhealthy_share=settings.unhealthy_share, name=name)
 
 
 def _iso(moment: datetime) -> str:

@@ -36,7 +36,6 @@ from curatorbot.commands.common import (
     output_option,
     state_options,
 )
-from curatorbot.errors import StateError
 from curatorbot.plan import Change, dump_plan
 from curatorbot.report import FORMATS, render
 from curatorbot.report.text import LiveProgress
@@ -110,12 +109,8 @@ def _store(settings: Settings, *, enabled: bool, scratch: bool) -> Iterator[SQLi
         source = Path(settings.state)
         if source.exists():
             shutil.copyfile(source, copy)
-        try:
-            store = open_store(settings.merged({"state": str(copy)}))
-        except StateError as exc:
-            # Name the user's file, not the scratch copy that is about to vanish.
-            raise StateError(str(exc).replace(str(copy), str(source))) from None
-        with store:
+        # Messages name the user's file, not the scratch copy that is about to vanish.
+        with open_store(settings.merged({"state": str(copy)}), name=str(source)) as store:
             yield store
 
 
