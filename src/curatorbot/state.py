@@ -145,7 +145,8 @@ class StateStore(EtagCache, Protocol):
         ...
 
     def fresh_results(self, max_age: float) -> dict[str, LinkResult]:
-        """URLs found alive within `max_age` seconds, with their last result."""
+        """URLs found alive within `max_age` seconds, with their last result (none when
+        `max_age` <= 0)."""
         ...
 
     def runs(self, limit: int = 10) -> list[RunSummary]:

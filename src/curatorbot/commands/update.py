@@ -22,6 +22,7 @@ import click
 
 from curatorbot.catalog.edit import read_raw, write_atomic
 from curatorbot.catalog.load import parse_catalog
+from curatorbot.check.targets import catalog_targets
 from curatorbot.commands.check import (
     build_settings,
     check_options,
@@ -72,10 +73,11 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     settings = build_settings(loaded.settings, {**flags, "max_age": max_age,
                                                 "state": str(state) if state else None})
     resolver = resolver_for(resolve)
-    total = len({link.url for link in loaded.links()})
+    targets = catalog_targets(loaded)
     with _store(settings, enabled=not no_state, scratch=dry_run) as store, \
-            LiveProgress(total, sys.stderr, progress_mode(fmt, quiet, verbose)) as progress:
-        outcome = run_update(loaded, text, settings, store, resolver=resolver,
+            LiveProgress(len(targets), sys.stderr,
+                         progress_mode(fmt, quiet, verbose)) as progress:
+        outcome = run_update(loaded, targets, text, settings, store, resolver=resolver,
                              progress=progress)
     for note in outcome.notes:
         click.echo(f"curatorbot: note: {note}", err=True)

@@ -27,7 +27,7 @@ from curatorbot.catalog.edit import DELETE, Edit, apply_edits
 from curatorbot.catalog.model import Catalog
 from curatorbot.check.outcome import CheckReport
 from curatorbot.check.runner import check_targets
-from curatorbot.check.targets import Target, UrlRules, catalog_targets
+from curatorbot.check.targets import Target, UrlRules
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
 from curatorbot.metadata.registry import ProviderContext, build_providers, collect_metadata
 from curatorbot.plan import Change
@@ -56,16 +56,17 @@ class UpdateOutcome:
         return self.new_text != self.old_text
 
 
-def run_update(catalog: Catalog, text: str, settings: Settings, store: StateStore, *,
+def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings: Settings,
+               store: StateStore, *,
                environ: Mapping[str, str] | None = None,
                resolver: AbstractResolver | None = None,
                ssl_context: ssl.SSLContext | None = None,
                progress: Progress | None = None,
                today: dt.date | None = None) -> UpdateOutcome:
-    """Run the update of `catalog`, loaded from `text`; write nothing."""
-    targets = catalog_targets(catalog)
-    cached = store.fresh_results(settings.max_age) if settings.max_age > 0 else {}
-    cached = {url: r for url, r in cached.items() if url in targets and not targets[url].ignored}
+    """Run the update of `catalog`, loaded from `text`, whose distinct URLs are `targets`
+    (`catalog_targets(catalog)`); write nothing."""
+    cached = {url: r for url, r in store.fresh_results(settings.max_age).items()
+              if url in targets and not targets[url].ignored}
     if progress is not None:
         for result in cached.values():
             progress(result)
