@@ -34,13 +34,13 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from aiohttp import web
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from tests.fakes.github import FakeGitHub, FakeRepo, serve  # noqa: E402
+from tests.fakes.oembed import FakeOEmbed  # noqa: E402
+from tests.fakes.oembed import serve as serve_oembed  # noqa: E402
 from tests.fakes.website import Website  # noqa: E402
 
 from benchmarks import bench_github  # noqa: E402
@@ -81,16 +81,6 @@ def fake_github(urls: list[str]) -> FakeGitHub:
     return FakeGitHub(repos=list(repos.values()), token=TOKEN)
 
 
-def oembed_app(hits: Counter[str]) -> web.Application:
-    async def oembed(request: web.Request) -> web.Response:
-        hits[request.query.get("url", "")] += 1
-        return web.json_response({"title": "A video", "type": "video"})
-
-    app = web.Application()
-    app.router.add_get("/oembed", oembed)
-    return app
-
-
 async def run_update(catalog: Path, state: Path, hosts: list[str], env: dict[str, str],
                      *extra: str) -> tuple[float, int, str]:
     command = [sys.executable, "-m", "curatorbot", "update", str(catalog), "--state",
@@ -129,26 +119,20 @@ async def bench_seed(repeat: int) -> int:
         except OSError as exc:
             raise SystemExit(f"bench_update: cannot listen on {ADDRESS}:80/443 ({exc}); "
                              "run as root or with CAP_NET_BIND_SERVICE") from None
-        hits: Counter[str] = Counter()
-        runner = web.AppRunner(oembed_app(hits), access_log=None)
-        await runner.setup()
-        oembed = web.TCPSite(runner, ADDRESS, 0)
-        await oembed.start()
-        assert oembed._server is not None
-        oembed_port = oembed._server.sockets[0].getsockname()[1]
         try:
-            async with serve(fake_github(urls), ADDRESS) as github:
+            async with serve(fake_github(urls), ADDRESS) as github, \
+                    serve_oembed(FakeOEmbed(title="A video"), ADDRESS) as oembed:
                 env = {key: value for key, value in os.environ.items()
                        if not key.startswith("GITHUB_") and "PROXY" not in key.upper()}
                 assert site.ca_file is not None
                 env.update({"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": github.api_url,
                             "GITHUB_GRAPHQL_URL": github.graphql_url,
-                            "CURATORBOT_OEMBED_URL": f"http://{ADDRESS}:{oembed_port}/oembed",
+                            "CURATORBOT_OEMBED_URL": oembed.url,
                             "SSL_CERT_FILE": str(site.ca_file),
                             "PYTHONPATH": str(ROOT / "src")})
-                return await _runs(tmp, seed, urls, hosts, env, site, github, hits, repeat)
+                return await _runs(tmp, seed, urls, hosts, env, site, github, oembed.hits,
+                                   repeat)
         finally:
-            await runner.cleanup()
             await site.stop()
 
 

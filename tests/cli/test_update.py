@@ -183,7 +183,7 @@ async def test_the_token_reaches_only_the_github_api(world: World) -> None:
     assert world.github.auth_seen and {a for _, a in world.github.auth_seen} == {
         f"Bearer {TOKEN}"}
     assert world.site.log and all(s.authorization is None for s in world.site.log)
-    assert world.farm.authorizations == [] and world.oembed_auth == []
+    assert world.farm.authorizations == [] and world.oembed.auth == []
     assert sum(s.requests for s in world.farm.stats.values()) > 0
 
 

@@ -37,6 +37,8 @@ from graphql import (
     validate,
 )
 
+from tests.fakes.server import start_app
+
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 SCHEMA_PATH = CONTRACTS / "github-schema.graphql"
 REST_SUBSET_PATH = CONTRACTS / "github-rest-subset.json"
@@ -327,15 +329,7 @@ def _github_error(error: GraphQLError) -> dict[str, Any]:
 @asynccontextmanager
 async def serve(fake: FakeGitHub, host: str = "127.0.0.1") -> AsyncIterator[FakeGitHub]:
     """Run `fake` on loopback (a free port) for the duration of the block."""
-    if not host.startswith("127."):
-        raise ValueError("the fake GitHub only listens on loopback")
-    runner = web.AppRunner(fake.app(), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, 0)
-    await site.start()
-    server = site._server
-    assert server is not None and server.sockets
-    port = server.sockets[0].getsockname()[1]
+    runner, port = await start_app(fake.app(), host)
     fake.base_url = f"http://{host}:{port}"
     try:
         yield fake

@@ -36,6 +36,8 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from tests.fakes.server import start_app
+
 SPEC_PATH = Path(__file__).resolve().parents[1] / "contracts" / "github-rest-subset.json"
 SPEC_SERVER = "http://127.0.0.1:4010"
 
@@ -234,11 +236,7 @@ class FakeGitHub:
             self._loop = loop
             app = web.Application(client_max_size=64 * 1024 * 1024)
             app.router.add_route("*", "/{tail:.*}", self._dispatch)
-            self._runner = web.AppRunner(app, access_log=None)
-            loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, self.host, 0)
-            loop.run_until_complete(site.start())
-            self.port = self._runner.addresses[0][1]
+            self._runner, self.port = loop.run_until_complete(start_app(app, self.host))
             ready.set()
             loop.run_forever()
             loop.run_until_complete(self._runner.cleanup())

@@ -20,6 +20,8 @@ from pathlib import Path
 import trustme
 from aiohttp import web
 
+from tests.fakes.server import start_app
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -43,7 +45,7 @@ class Website:
     http_port: int = 0
     https_port: int = 0
     ca_file: Path | None = None
-    _runner: web.AppRunner | None = None
+    _runners: list[web.AppRunner] = field(default_factory=list)
 
     async def start(self, address: str, names: list[str], ca_dir: Path, *,
                     http_port: int = 0, https_port: int = 0) -> Website:
@@ -55,27 +57,25 @@ class Website:
         ca.issue_cert(*names).configure_cert(context)
         self.ca_file = ca_dir / "website-ca.pem"
         ca.cert_pem.write_to_path(str(self.ca_file))
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._answer)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        plain = web.TCPSite(self._runner, address, http_port, reuse_address=True)
-        secure = web.TCPSite(self._runner, address, https_port, ssl_context=context,
-                             reuse_address=True)
-        await plain.start()
-        await secure.start()
-        self.http_port = _port(plain)
-        self.https_port = _port(secure)
+        plain, self.http_port = await start_app(self._app(), address, port=http_port)
+        self._runners.append(plain)
+        secure, self.https_port = await start_app(self._app(), address, port=https_port,
+                                                  ssl_context=context)
+        self._runners.append(secure)
         return self
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        while self._runners:
+            await self._runners.pop().cleanup()
 
     def requests(self, path_prefix: str = "") -> list[Seen]:
         """The logged requests whose path starts with `path_prefix`."""
         return [s for s in self.log if s.path_qs.startswith(path_prefix)]
+
+    def _app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._answer)
+        return app
 
     async def _answer(self, request: web.Request) -> web.Response:
         self.log.append(Seen(host=request.host.split(":")[0], method=request.method,
@@ -99,9 +99,3 @@ class Website:
 def _redirect(status: int, location: str) -> web.Response:
     return web.Response(status=status, headers={"Location": location},
                         text=f"see {location}")
-
-
-def _port(site: web.TCPSite) -> int:
-    server = site._server
-    assert server is not None and server.sockets
-    return int(server.sockets[0].getsockname()[1])

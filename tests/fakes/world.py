@@ -4,7 +4,7 @@
     127.0.0.4       a catch-all website (HTTP + HTTPS, trustme) standing in for github.com
                     and www.youtube.com pages: the CLI maps those names with --resolve
     127.0.0.6       the fake GitHub API (GraphQL over the real schema, REST with ETags)
-    127.0.0.7       a YouTube oEmbed endpoint (`oembed_gone` answer 404)
+    127.0.0.7       a YouTube oEmbed endpoint (tests/fakes/oembed.py)
 
 `World.update(...)` runs the real CLI (click's CliRunner, in a thread: the CLI runs its own
 event loop while the servers run in the test's) with the environment pointing every API at
@@ -18,20 +18,20 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections import Counter
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from aiohttp import web
 from click.testing import CliRunner
 
 from curatorbot.cli import main
-from tests.fakes.github import FakeGitHub, FakeRepo, serve
+from tests.fakes.github import FakeGitHub, FakeRepo
+from tests.fakes.github import serve as serve_github
 from tests.fakes.linkfarm import LinkFarm
+from tests.fakes.oembed import FakeOEmbed
+from tests.fakes.oembed import serve as serve_oembed
 from tests.fakes.website import Website
 
 FARM_HOSTS = ["127.0.0.2", "127.0.0.3"]
@@ -85,10 +85,7 @@ class World:
     farm_ports: dict[str, int]
     site: Website
     github: FakeGitHub
-    oembed_url: str
-    oembed_hits: Counter[str]
-    oembed_gone: set[str] = field(default_factory=set)
-    oembed_auth: list[str] = field(default_factory=list)  # Authorization headers received
+    oembed: FakeOEmbed
 
     # -- URLs ------------------------------------------------------------------------------
 
@@ -136,7 +133,7 @@ class World:
         assert self.site.ca_file is not None
         return {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": self.github.api_url,
                 "GITHUB_GRAPHQL_URL": self.github.graphql_url,
-                "CURATORBOT_OEMBED_URL": self.oembed_url,
+                "CURATORBOT_OEMBED_URL": self.oembed.url,
                 "SSL_CERT_FILE": str(self.site.ca_file), "NO_COLOR": "1", **extra}
 
     def base_args(self) -> list[str]:
@@ -182,23 +179,6 @@ def _yaml(value: Any) -> str:
     return f"'{value}'"
 
 
-def _oembed_app(world_gone: set[str], hits: Counter[str], auth: list[str]
-                ) -> web.Application:
-    async def oembed(request: web.Request) -> web.Response:
-        if "Authorization" in request.headers:
-            auth.append(request.headers["Authorization"])
-        target = urlsplit(request.query["url"])
-        ident = (parse_qs(target.query).get("v") or [""])[0]
-        hits[ident] += 1
-        if ident in world_gone:
-            return web.Response(status=404, text="Not Found")
-        return web.json_response({"title": f"Video {ident}", "type": "video"})
-
-    app = web.Application()
-    app.router.add_get("/oembed", oembed)
-    return app
-
-
 @asynccontextmanager
 async def running_world(tmp: Path) -> AsyncIterator[World]:
     """Start every server; stop them all afterwards."""
@@ -208,21 +188,11 @@ async def running_world(tmp: Path) -> AsyncIterator[World]:
     # github.com redirects renamed repositories, and branches renamed from master to main.
     site.moved.update({"/bob/tool": "/carol/tool-ng",
                        "/dave/books/tree/master": "/dave/books/tree/main"})
-    gone: set[str] = set()
-    hits: Counter[str] = Counter()
-    auth: list[str] = []
-    runner = web.AppRunner(_oembed_app(gone, hits, auth), access_log=None)
-    await runner.setup()
-    oembed_site = web.TCPSite(runner, OEMBED_HOST, 0)
-    await oembed_site.start()
-    assert oembed_site._server is not None
-    oembed_port = oembed_site._server.sockets[0].getsockname()[1]
     try:
-        async with serve(github_world(), GITHUB_HOST) as github:
+        async with serve_github(github_world(), GITHUB_HOST) as github, \
+                serve_oembed(FakeOEmbed(), OEMBED_HOST) as oembed:
             yield World(tmp=tmp, farm=farm, farm_ports=ports, site=site, github=github,
-                        oembed_url=f"http://{OEMBED_HOST}:{oembed_port}/oembed",
-                        oembed_hits=hits, oembed_gone=gone, oembed_auth=auth)
+                        oembed=oembed)
     finally:
-        await runner.cleanup()
         await site.stop()
         await farm.stop()

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from urllib.parse import parse_qs, urlsplit
+from collections.abc import AsyncIterator, Sequence
 
 import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from curatorbot.metadata.base import MetadataBatch, Provider
 from curatorbot.metadata.github import GitHubProvider
@@ -21,37 +18,17 @@ from curatorbot.metadata.registry import (
 )
 from curatorbot.metadata.youtube import YouTubeConfig, YouTubeProvider, canonical_url
 from tests.fakes.github import FakeGitHub, FakeRepo, serve
-
-VIDEOS = {"aaaaaaaaaaa": 200, "gonegonegon": 404, "privateprvt": 401, "blockedblck": 403,
-          "PLplaylist01": 200, "flakyflakyy": 500}
-
-
-def oembed_app(hits: Counter[str]) -> web.Application:
-    async def oembed(request: web.Request) -> web.Response:
-        assert request.query["format"] == "json"
-        target = urlsplit(request.query["url"])
-        query = parse_qs(target.query)
-        ident = (query.get("v") or query.get("list") or [""])[0]
-        hits[ident] += 1
-        status = VIDEOS.get(ident, 404)
-        if ident == "flakyflakyy" and hits[ident] > 1:
-            status = 200
-        if status != 200:
-            return web.Response(status=status, text="Not Found")
-        return web.json_response({"title": f"  Video\n{ident} & more ", "type": "video"})
-
-    app = web.Application()
-    app.router.add_get("/oembed", oembed)
-    return app
+from tests.fakes.oembed import FakeOEmbed
+from tests.fakes.oembed import serve as serve_oembed
 
 
 @pytest.fixture
-async def oembed() -> tuple[TestServer, Counter[str]]:
-    hits: Counter[str] = Counter()
-    server = TestServer(oembed_app(hits), host="127.0.0.1")
-    await server.start_server()
-    yield server, hits  # type: ignore[misc]
-    await server.close()
+async def oembed() -> AsyncIterator[FakeOEmbed]:
+    """aaaaaaaaaaa and PLplaylist01 exist; three are gone; flakyflakyy fails once first."""
+    fake = FakeOEmbed(statuses={"gonegonegon": 404, "privateprvt": 401, "blockedblck": 403},
+                      flaky=Counter({"flakyflakyy": 1}), title="  Video\n{id} & more ")
+    async with serve_oembed(fake) as running:
+        yield running
 
 
 @pytest.mark.parametrize(("url", "canon"), [
@@ -69,10 +46,9 @@ def test_canonical_urls(url: str, canon: str | None) -> None:
     assert canonical_url(url) == canon
 
 
-async def test_oembed_tells_removed_videos(oembed: tuple[TestServer, Counter[str]]) -> None:
-    server, hits = oembed
-    provider = YouTubeProvider(YouTubeConfig(oembed_url=str(server.make_url("/oembed")),
-                                             backoff=0.0, retries=1))
+async def test_oembed_tells_removed_videos(oembed: FakeOEmbed) -> None:
+    hits = oembed.hits
+    provider = YouTubeProvider(YouTubeConfig(oembed_url=oembed.url, backoff=0.0, retries=1))
     urls = ["https://www.youtube.com/watch?v=aaaaaaaaaaa", "https://youtu.be/aaaaaaaaaaa",
             "https://youtu.be/gonegonegon", "https://youtu.be/privateprvt",
             "https://youtu.be/blockedblck", "https://www.youtube.com/playlist?list=PLplaylist01",
@@ -101,13 +77,12 @@ class Exploding:
 
 
 async def test_collect_routes_urls_and_survives_a_failing_provider(
-        oembed: tuple[TestServer, Counter[str]]) -> None:
-    server, _ = oembed
+        oembed: FakeOEmbed) -> None:
     fake = FakeGitHub(repos=[FakeRepo("o", "r")])
     async with serve(fake):
         github = GitHubProvider(ProviderContext.from_env(environ={
             "GITHUB_API_URL": fake.api_url, "GITHUB_GRAPHQL_URL": fake.graphql_url}).github)
-        youtube = YouTubeProvider(YouTubeConfig(oembed_url=str(server.make_url("/oembed"))))
+        youtube = YouTubeProvider(YouTubeConfig(oembed_url=oembed.url))
         providers: list[Provider] = [github, youtube, Exploding()]
         urls = ["https://github.com/o/r", "https://youtu.be/gonegonegon",
                 "https://boom.invalid/x", "https://example.invalid/page"]

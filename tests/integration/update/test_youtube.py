@@ -12,7 +12,7 @@ from tests.fakes.world import World
 
 
 async def test_video_gone_from_oembed_is_dead_although_its_page_answers(world: World) -> None:
-    world.oembed_gone.add("goneVideo01")
+    world.oembed.statuses["goneVideo01"] = 404
     gone, alive = world.yt("goneVideo01"), world.yt("aliveVideo1")
     catalog = world.catalog([gone, alive, world.url("ok/1")], settings={"dead_after": 1})
     result = await world.update(str(catalog), "--format", "json")
@@ -25,7 +25,7 @@ async def test_video_gone_from_oembed_is_dead_although_its_page_answers(world: W
     # The pages themselves were asked (and answered 200) on the loopback "www.youtube.com".
     pages = [s for s in world.site.log if s.path_qs.startswith("/watch")]
     assert {(s.host, s.scheme) for s in pages} == {("www.youtube.com", "https")}
-    assert world.oembed_hits == {"goneVideo01": 1, "aliveVideo1": 1}
+    assert world.oembed.hits == {"goneVideo01": 1, "aliveVideo1": 1}
     data = yaml.safe_load(catalog.read_text(encoding="utf-8"))
     bots = [e["links"][0].get("bot", {}) for e in data["sections"][0]["entries"]]
     assert bots[0]["dead_since"] == dt.date.today().isoformat()
