@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,16 +16,10 @@ import yaml
 
 from curatorbot.plan import ChangeKind, load_plan
 from curatorbot.state import SQLiteStore
-from tests.fakes.world import TOKEN, World, running_world
+from tests.fakes.world import TOKEN, World
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "contracts" /
                      "check-report.schema.json").read_text())
-
-
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    async with running_world(tmp_path) as running:
-        yield running
 
 
 def bots(path: Path) -> list[dict[str, object]]:

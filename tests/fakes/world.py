@@ -6,10 +6,12 @@
     127.0.0.6       the fake GitHub API (GraphQL over the real schema, REST with ETags)
     127.0.0.7       a YouTube oEmbed endpoint (tests/fakes/oembed.py)
 
-`World.update(...)` runs the real CLI (click's CliRunner, in a thread: the CLI runs its own
-event loop while the servers run in the test's) with the environment pointing every API at
-loopback, and `World.subprocess(...)` runs `python -m curatorbot` the same way. Nothing here
-resolves a real name: every host of the test catalogs is an IP literal or --resolve'd.
+The `world` fixture starts them all for one test (the conftests of the tests that use it
+import it). `World.update(...)` runs the real CLI (click's CliRunner, in a thread: the CLI
+runs its own event loop while the servers run in the test's) with the environment pointing
+every API at loopback, and `World.subprocess(...)` runs `python -m curatorbot` the same
+way. Nothing here resolves a real name: every host of the test catalogs is an IP literal or
+--resolve'd.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from curatorbot.cli import main
@@ -196,3 +199,10 @@ async def running_world(tmp: Path) -> AsyncIterator[World]:
     finally:
         await site.stop()
         await farm.stop()
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    """Every server of `running_world`, for one test."""
+    async with running_world(tmp_path) as running:
+        yield running
