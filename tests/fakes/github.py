@@ -104,7 +104,6 @@ class FakeGitHub:
     reset_in: float = 3600.0
     script: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
     requests: Counter[str] = field(default_factory=Counter)
-    documents: list[str] = field(default_factory=list)
     invalid_documents: list[list[str]] = field(default_factory=list)
     auth_seen: list[tuple[str, str | None]] = field(default_factory=list)
     base_url: str = ""
@@ -170,7 +169,6 @@ class FakeGitHub:
             return scripted
         payload = await request.json()
         document = payload["query"]
-        self.documents.append(document)
         problems = validate_document(document)
         if problems:
             self.invalid_documents.append(problems)

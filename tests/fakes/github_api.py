@@ -70,7 +70,6 @@ class Logged:
     query: str
     authorization: str | None
     status: int = 0
-    body: Any = None
 
 
 @dataclass
@@ -308,7 +307,6 @@ class FakeGitHub:
         )
         status, payload, headers, checked = self._answer(request, raw, oa_request)
         entry.status = status
-        entry.body = _json_or_none(raw)
         data = b"" if payload is None else json.dumps(payload).encode()
         headers = {"Content-Type": "application/json; charset=utf-8", **headers}
         if checked:

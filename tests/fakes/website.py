@@ -68,10 +68,6 @@ class Website:
         while self._runners:
             await self._runners.pop().cleanup()
 
-    def requests(self, path_prefix: str = "") -> list[Seen]:
-        """The logged requests whose path starts with `path_prefix`."""
-        return [s for s in self.log if s.path_qs.startswith(path_prefix)]
-
     def _app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._answer)
