@@ -15,7 +15,6 @@ Used by tests and by benchmarks/bench_github.py.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import time
@@ -24,7 +23,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -37,11 +35,10 @@ from graphql import (
     validate,
 )
 
+from tests.fakes.contracts import CONTRACTS, REPOSITORY_EXAMPLE, rest_example
 from tests.fakes.server import start_app
 
-CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 SCHEMA_PATH = CONTRACTS / "github-schema.graphql"
-REST_SUBSET_PATH = CONTRACTS / "github-rest-subset.json"
 TOKEN = "ghs_fake_token_for_tests_only"
 
 
@@ -58,14 +55,6 @@ def validate_document(document: str) -> list[str]:
     except GraphQLError as exc:
         return [exc.message]
     return [e.message for e in validate(github_schema(), ast)]
-
-
-@cache
-def _rest_examples() -> dict[str, Any]:
-    spec = json.loads(REST_SUBSET_PATH.read_text(encoding="utf-8"))
-    examples = spec["components"]["examples"]
-    return {"repo": examples["full-repository-default-response"]["value"],
-            "branch": examples["branch-get"]["value"]}
 
 
 @dataclass
@@ -283,7 +272,7 @@ class FakeGitHub:
         branch = request.match_info["branch"]
         if repo is None or branch not in repo.branches:
             return self._rest_not_found("Branch not found")
-        body = copy.deepcopy(_rest_examples()["branch"])
+        body = rest_example("branch-get")
         body["name"] = branch
         return self._rest_json(request, body)
 
@@ -295,11 +284,7 @@ class FakeGitHub:
 
     def rest_repo_body(self, repo: FakeRepo) -> dict[str, Any]:
         """A full REST repository object: the contract's example with this repo's values."""
-        body = copy.deepcopy(_rest_examples()["repo"])
-        # GitHub's example omits `language`, which its own schema requires (top level and
-        # `source`); the contract test caught it, so the fake fills it in.
-        for repo_object in (body, body.get("source") or {}):
-            repo_object.setdefault("language", None)
+        body = rest_example(REPOSITORY_EXAMPLE)
         body.update({
             "id": repo.id, "name": repo.name, "full_name": repo.full_name,
             "html_url": f"https://github.com/{repo.full_name}",

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import copy
 import functools
 import hashlib
 import json
@@ -28,7 +27,6 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -36,21 +34,15 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from tests.fakes.contracts import REPOSITORY_EXAMPLE, rest_example, rest_spec
 from tests.fakes.server import start_app
 
-SPEC_PATH = Path(__file__).resolve().parents[1] / "contracts" / "github-rest-subset.json"
 SPEC_SERVER = "http://127.0.0.1:4010"
 
 
 @functools.cache
-def spec() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
-    return data
-
-
-@functools.cache
 def openapi() -> OpenAPI:
-    return OpenAPI.from_dict(spec())
+    return OpenAPI.from_dict(rest_spec())
 
 
 def git_blob_sha(data: bytes) -> str:
@@ -418,22 +410,17 @@ class FakeGitHub:
         return f"{self.base_url}/repos/{repo.owner}/{repo.name}{rest}"
 
     def _example(self, name: str, repo: Repo) -> Any:
-        value = copy.deepcopy(spec()["components"]["examples"][name]["value"])
-        text = json.dumps(value).replace(SPEC_SERVER, self.base_url)
+        text = json.dumps(rest_example(name)).replace(SPEC_SERVER, self.base_url)
         for example_repo in ("octocat/Hello-World", "octokit/octokit.rb", "octocat/example"):
             text = text.replace(f"/repos/{example_repo}", f"/repos/{repo.owner}/{repo.name}")
         return json.loads(text)
 
     def _get_repo(self, repo: Repo, p: dict[str, str], q: dict[str, str],
                   b: Any) -> tuple[int, Any]:
-        out = self._example("full-repository-default-response", repo)
+        out = self._example(REPOSITORY_EXAMPLE, repo)
         out.update(name=repo.name, full_name=f"{repo.owner}/{repo.name}", url=self._url(repo),
                    default_branch=repo.default_branch)
         out["owner"]["login"] = repo.owner
-        # GitHub's own example lacks this required (nullable) field.
-        for part in (out, out.get("source"), out.get("parent")):
-            if isinstance(part, dict):
-                part.setdefault("language", None)
         return 200, out
 
     def _ref_json(self, repo: Repo, name: str) -> Any:

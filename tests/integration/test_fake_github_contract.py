@@ -7,22 +7,13 @@ of an exhausted rate limit) is fetched over loopback and validated with openapi-
 
 from __future__ import annotations
 
-import json
-from functools import cache
-
 import aiohttp
 import pytest
-from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
-from tests.fakes.github import REST_SUBSET_PATH, FakeGitHub, FakeRepo, serve
-
-SPEC_HOST = "http://127.0.0.1:4010"
-
-
-@cache
-def openapi() -> OpenAPI:
-    return OpenAPI.from_dict(json.loads(REST_SUBSET_PATH.read_text(encoding="utf-8")))
+from tests.fakes.github import FakeGitHub, FakeRepo, serve
+from tests.fakes.github_api import SPEC_SERVER as SPEC_HOST
+from tests.fakes.github_api import openapi
 
 
 @pytest.mark.parametrize(("path", "pattern", "status"), [
