@@ -25,6 +25,16 @@ def _config(fake: FakeGitHub, token: str | None = TOKEN, **overrides: object) ->
     return GitHubConfig(**values)  # type: ignore[arg-type]
 
 
+def recording_pacer(cap: float) -> tuple[Pacer, list[float]]:
+    """A pacer that records the waits it is asked for instead of sleeping them."""
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    return Pacer(cap=cap, sleep=sleep), slept
+
+
 @pytest.fixture
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as client:
@@ -142,10 +152,10 @@ async def test_graphql_retry_after_is_waited_out_within_the_cap(
         session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture) -> None:
     fake = _world()
     fake.script.append((429, {"Retry-After": "1"}))
-    pacer = Pacer(cap=5.0)
+    pacer, slept = recording_pacer(cap=5.0)
     async with serve(fake):
         batch = await GitHubProvider(_config(fake), pacer=pacer).fetch(session, [LINKS["plain"]])
-    assert pacer.waited == 1.0
+    assert slept == [1.0] and pacer.waited == 1.0
     assert batch.links[LINKS["plain"]].repo is not None
     assert fake.requests["graphql"] == 2
     assert "waiting 1.0 s" in caplog.text  # never a silent sleep
@@ -211,11 +221,11 @@ async def test_rest_403_rate_limit_mid_run_is_waited_out_when_short(
         session: aiohttp.ClientSession) -> None:
     fake = FakeGitHub(repos=[FakeRepo("o", f"r{i}") for i in range(3)])
     fake.script.append((403, {"X-RateLimit-Remaining": "0", "Retry-After": "1"}))
-    pacer = Pacer(cap=5.0)
+    pacer, slept = recording_pacer(cap=5.0)
     async with serve(fake):
         batch = await GitHubProvider(_config(fake, None, rest_concurrency=1),
                                      pacer=pacer).fetch(
             session, [f"https://github.com/o/r{i}" for i in range(3)])
-    assert pacer.waited == 1.0
+    assert slept == [1.0] and pacer.waited == 1.0
     assert all(link.repo is not None for link in batch.links.values())
     assert batch.notes == []
