@@ -28,6 +28,11 @@ class Status(enum.StrEnum):
         return self in (Status.DEAD, Status.ERROR)
 
 
+# The statuses that need a person's attention: the health issue lists them and `update`
+# keeps their run history (first failure, strikes) in its report.
+ATTENTION_STATUSES = frozenset({Status.DEAD, Status.ERROR, Status.TIMEOUT, Status.BLOCKED})
+
+
 @dataclass(frozen=True, slots=True)
 class Hop:
     """One answered request of a redirect chain: the URL asked and the status it gave."""

@@ -18,18 +18,17 @@ from curatorbot.errors import UsageError
 from curatorbot.jsonfile import read_json
 from curatorbot.publish.markdown import BODY_LIMIT, Section, build_body, code, text
 from curatorbot.publish.pr_body import IGNORE_HINT, counted
-from curatorbot.results import LinkResult, Status
+from curatorbot.results import ATTENTION_STATUSES, LinkResult, Status
 
 ISSUE_MARKER = "<!-- curatorbot:health -->"
 
-# Table order, heading, and the words of the title and summary.
+# Table order, heading, and the words of the title and summary: one per ATTENTION_STATUSES.
 STATUSES: tuple[tuple[Status, str, str], ...] = (
     (Status.DEAD, "Dead", "dead"),
     (Status.ERROR, "Erroring", "erroring"),
     (Status.TIMEOUT, "Timing out", "timing out"),
     (Status.BLOCKED, "Blocked (cannot be verified)", "blocked"),
 )
-ATTENTION = frozenset(status for status, _, _ in STATUSES)
 
 HEADER = ("Entry", "URL", "Answer", "Failing since", "Strikes")
 
@@ -66,7 +65,7 @@ def rows_from_report(data: Any, name: str = "report") -> list[HealthRow]:
     for number, item in enumerate(data["results"], 1):
         try:
             status = Status(item["status"])
-            if status not in ATTENTION:
+            if status not in ATTENTION_STATUSES:
                 continue
             if status is Status.DEAD and item.get("confirmed_dead") is False:
                 continue  # `update`'s report: not dead in enough runs yet to bother anyone

@@ -13,10 +13,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from curatorbot.plan import Change, ChangeKind, Evidence, dump_plan, load_plan
-from curatorbot.publish.health import HealthRow, issue_body, rows_from_report
+from curatorbot.publish.health import STATUSES, HealthRow, issue_body, rows_from_report
 from curatorbot.publish.markdown import GITHUB_BODY_LIMIT, code, size, text
 from curatorbot.publish.pr_body import pr_body, pr_title
-from curatorbot.results import LinkResult, Status
+from curatorbot.results import ATTENTION_STATUSES, LinkResult, Status
 
 HOSTILE = [
     "**bold** _it_ [link](https://evil.test/) ![img](https://evil.test/x.png) # heading",
@@ -150,6 +150,10 @@ def test_rows_from_report_keep_only_links_needing_attention() -> None:
     from_result = HealthRow.from_result(LinkResult("https://e.test/", Status.TIMEOUT),
                                         "e", 5, "2026-01-03", 1)
     assert from_result.entry == "e" and from_result.first_failure == "2026-01-03"
+
+
+def test_the_issue_has_one_table_per_status_needing_attention() -> None:
+    assert sorted(status for status, _, _ in STATUSES) == sorted(ATTENTION_STATUSES)
 
 
 def test_plan_json_round_trip() -> None:
