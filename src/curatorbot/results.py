@@ -32,6 +32,11 @@ class Status(enum.StrEnum):
 # keeps their run history (first failure, strikes) in its report.
 ATTENTION_STATUSES = frozenset({Status.DEAD, Status.ERROR, Status.TIMEOUT, Status.BLOCKED})
 
+# Failure kinds (`LinkResult.failure`; check.classify's Kind.OUTAGE and Kind.NO_NETWORK) of
+# URLs that a host's outage or the lack of any network left unverified. Reports say those
+# once, for the host or the run, never as one failing link per URL.
+UNVERIFIED_FAILURES = frozenset({"outage", "no-network"})
+
 
 @dataclass(frozen=True, slots=True)
 class Hop:

@@ -88,6 +88,14 @@ def test_the_action_caches_history_then_runs_update_pr_issue() -> None:
         < runs.index("curatorbot issue")
 
 
+def test_the_action_keeps_the_health_issue_only_from_a_finished_update() -> None:
+    action = steps(ACTION)
+    [update] = [s for s in action if "curatorbot update" in str(s.get("run", ""))]
+    [issue] = [s for s in action if "curatorbot issue" in str(s.get("run", ""))]
+    assert "!cancelled()" in issue["if"]  # still runs after a failed pull request step
+    assert f"steps.{update['id']}.outcome == 'success'" in issue["if"]
+
+
 @pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
 def test_actions_are_pinned_and_shell_code_expands_no_expressions(path: Path) -> None:
     for step in steps(path):

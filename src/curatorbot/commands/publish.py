@@ -5,6 +5,8 @@ keeps one pull request for it; `issue` takes a JSON check report and keeps one h
 Both read GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL; `--dry-run` prints exactly what
 would be sent and needs no token. Both print one outcome line (created, updated, reopened,
 unchanged, closed, held, nothing) and append it to GITHUB_STEP_SUMMARY when that is set.
+A report of a run without network (nothing was verified) makes `issue` leave the issue
+alone ("nothing", with the reason on stderr) instead of rewriting it.
 A GitHub API failure exits 4; a rerun converges to the same single pull request and issue.
 """
 
@@ -25,6 +27,7 @@ from curatorbot.jsonfile import read_json
 from curatorbot.plan import Change, plan_from_data
 from curatorbot.publish.github import GitHubConfig, GitHubRepo
 from curatorbot.publish.health import issue_body, issue_title, load_report
+from curatorbot.publish.health_issue import KIND as ISSUE_KIND
 from curatorbot.publish.health_issue import HealthIssueSpec, sync_health_issue
 from curatorbot.publish.outcome import Outcome
 from curatorbot.publish.pr_body import pr_body, pr_title
@@ -61,13 +64,14 @@ def _connect(write_interval: float, max_wait: float, backoff: float) -> GitHubRe
     return GitHubRepo(config)
 
 
-def _report(outcome: Outcome, title: str, body: str) -> None:
+def _report(outcome: Outcome, title: str = "", body: str = "") -> None:
     """The outcome line on stdout; in GitHub Actions also the text in the job summary."""
     click.echo(str(outcome))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as stream:
-            stream.write(f"## curatorbot {outcome}\n\n**{title}**\n\n{body}\n")
+            stream.write(f"## curatorbot {outcome}\n"
+                         + (f"\n**{title}**\n\n{body}\n" if title else ""))
 
 
 def _dry_run(command: str, fields: Sequence[tuple[str, str]], body: str) -> None:
@@ -163,15 +167,27 @@ def issue(report_path: Path, health_label: str, labels: tuple[str, ...], dry_run
     """Keep one health issue listing dead, erroring, timing-out and blocked links.
 
     Updated in place, closed with a comment when all links are healthy, reopened when
-    problems return. The issue is found by its label, never by search.
+    problems return. The issue is found by its label, never by search. A host that did not
+    answer at all is named once, not its links one by one; a report of a run without
+    network leaves the issue as it is.
     """
-    rows = load_report(report_path)
+    report = load_report(report_path)
+    if report.network_down:
+        click.echo(f"curatorbot: {report_path} is from a run without network: nothing was "
+                   "verified, so the health issue is left as it is", err=True)
+        outcome = Outcome(ISSUE_KIND, "nothing", detail="no network: nothing was verified")
+        if dry_run:
+            click.echo(str(outcome))  # a dry run writes no job summary
+        else:
+            _report(outcome)
+        return
     today = dt.datetime.now(dt.UTC).date()
-    spec = HealthIssueSpec(title=issue_title(rows), body=issue_body(rows, today),
+    spec = HealthIssueSpec(title=issue_title(report.rows, report.outages),
+                           body=issue_body(report.rows, today, outages=report.outages),
                            label=health_label, labels=(health_label, *labels),
-                           problems=len(rows))
+                           problems=report.problems)
     if dry_run:
-        state = "open" if rows else "closed (all links healthy)"
+        state = "open" if spec.problems else "closed (all links healthy)"
         _dry_run("issue", [("repository", os.environ.get("GITHUB_REPOSITORY") or "(unset)"),
                            ("labels", ", ".join(dict.fromkeys(spec.labels))),
                            ("state", state), ("title", spec.title)], spec.body)

@@ -3,7 +3,10 @@
 Rows come from a check report (the JSON report of the design contract, whose results may
 also carry `first_failure` and `strikes` from the run history) or straight from
 `LinkResult`s plus their history. Only links that need a person's attention become rows:
-dead, erroring, timing out and blocked ones.
+dead, erroring, timing out and blocked ones. URLs that a host's outage or the lack of any
+network left unverified are no rows: each host of the report's `outages` is named once in
+the body instead, and a report of a run without network (`summary.network_down`) is marked
+as such, so that `curatorbot issue` leaves the issue alone rather than rewriting it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from curatorbot.errors import UsageError
 from curatorbot.jsonfile import read_json
 from curatorbot.publish.markdown import BODY_LIMIT, Section, build_body, code, text
 from curatorbot.publish.pr_body import IGNORE_HINT, counted
-from curatorbot.results import ATTENTION_STATUSES, LinkResult, Status
+from curatorbot.results import ATTENTION_STATUSES, UNVERIFIED_FAILURES, LinkResult, Status
 
 ISSUE_MARKER = "<!-- curatorbot:health -->"
 
@@ -31,6 +34,9 @@ STATUSES: tuple[tuple[Status, str, str], ...] = (
 )
 
 HEADER = ("Entry", "URL", "Answer", "Failing since", "Strikes")
+
+# At most this many outage hosts are named in the body; the rest are counted.
+OUTAGE_HOSTS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,30 @@ class HealthRow:
                    first_failure=first_failure, strikes=strikes)
 
 
+@dataclass(frozen=True)
+class Outage:
+    """A host that never answered (the report's `outages`): named once, not once per URL."""
+
+    host: str
+    reason: str = ""
+    urls: int = 0
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    """What the health issue is built from: rows, host outages, and whether the run had no
+    network at all (then nothing was verified and the issue should be left as it is)."""
+
+    rows: list[HealthRow]
+    outages: tuple[Outage, ...] = ()
+    network_down: bool = False
+
+    @property
+    def problems(self) -> int:
+        """Rows plus outage hosts: zero means every link checked out healthy."""
+        return len(self.rows) + len(self.outages)
+
+
 def rows_from_report(data: Any, name: str = "report") -> list[HealthRow]:
     """The rows needing attention in a parsed JSON check report; UsageError if malformed."""
     if not isinstance(data, Mapping) or not isinstance(data.get("results"), list):
@@ -67,6 +97,8 @@ def rows_from_report(data: Any, name: str = "report") -> list[HealthRow]:
             status = Status(item["status"])
             if status not in ATTENTION_STATUSES:
                 continue
+            if item.get("failure") in UNVERIFIED_FAILURES:
+                continue  # not verified: the host's outage or the run is said once instead
             if status is Status.DEAD and item.get("confirmed_dead") is False:
                 continue  # `update`'s report: not dead in enough runs yet to bother anyone
             rows.append(HealthRow(
@@ -88,16 +120,35 @@ def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def load_report(path: Path) -> list[HealthRow]:
-    """Rows from a JSON check report file; UsageError with the file name if unusable."""
+def read_report(data: Any, name: str = "report") -> HealthReport:
+    """Rows, host outages and `network_down` of a parsed JSON check report; UsageError if
+    malformed."""
+    rows = rows_from_report(data, name)
+    summary = data.get("summary")
+    network_down = isinstance(summary, Mapping) and summary.get("network_down") is True
+    outages = []
+    for number, item in enumerate(data.get("outages") or (), 1):
+        try:
+            outages.append(Outage(host=str(item["host"]), reason=str(item.get("reason") or ""),
+                                  urls=int(item.get("urls") or 0)))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UsageError(f"{name}: outage {number} is malformed ({type(exc).__name__}: "
+                             f"{exc}); each outage needs a 'host'") from None
+    return HealthReport(rows, tuple(outages), network_down)
+
+
+def load_report(path: Path) -> HealthReport:
+    """What a JSON check report file says; UsageError with the file name if unusable."""
     data = read_json(path, "report", "curatorbot check --format json --output FILE")
-    return rows_from_report(data, str(path))
+    return read_report(data, str(path))
 
 
-def issue_title(rows: Sequence[HealthRow]) -> str:
-    """`Link health: 2 dead, 1 erroring, 3 blocked`."""
+def issue_title(rows: Sequence[HealthRow], outages: Sequence[Outage] = ()) -> str:
+    """`Link health: 2 dead, 1 erroring, 3 blocked, 1 host outage`."""
     counts = [f"{n} {word}" for status, _, word in STATUSES
               if (n := sum(1 for r in rows if r.status == status))]
+    if outages:
+        counts.append(counted(len(outages), "host outage", "host outages"))
     return "Link health: " + (", ".join(counts) if counts else "all links healthy")
 
 
@@ -134,12 +185,30 @@ def _order(row: HealthRow) -> tuple[str, int, str]:
     return (row.first_failure or "9999", row.line, row.url)
 
 
-def issue_body(rows: Sequence[HealthRow], today: dt.date, limit: int = BODY_LIMIT) -> str:
-    """The health issue's body for `rows` (today's date gives the 'N days' figures)."""
+def _outages_line(outages: Sequence[Outage]) -> str:
+    """`**2 hosts did not answer at all**...`: each host once, with its links and reason."""
+    named = [f"{code(o.host)} ({counted(o.urls, 'link', 'links')}"
+             + (f": {text(o.reason, 120)})" if o.reason else ")")
+             for o in outages[:OUTAGE_HOSTS_SHOWN]]
+    if len(outages) > OUTAGE_HOSTS_SHOWN:
+        named.append(f"and {len(outages) - OUTAGE_HOSTS_SHOWN} more")
+    return (f"**{counted(len(outages), 'host', 'hosts')} did not answer at all** (an outage, "
+            f"not dead links), so their links were not verified and are not listed here: "
+            f"{', '.join(named)}.")
+
+
+def issue_body(rows: Sequence[HealthRow], today: dt.date, limit: int = BODY_LIMIT,
+               outages: Sequence[Outage] = ()) -> str:
+    """The health issue's body for `rows` and the hosts of `outages` (today's date gives the
+    'N days' figures)."""
     counts = [f"{n} {word}" for status, _, word in STATUSES
               if (n := sum(1 for r in rows if r.status == status))]
-    intro = (f"{ISSUE_MARKER}\ncuratorbot found **{counted(len(rows), 'link', 'links')}** "
-             f"that need attention: {', '.join(counts)}.")
+    intro = ISSUE_MARKER
+    if rows or not outages:
+        intro += (f"\ncuratorbot found **{counted(len(rows), 'link', 'links')}** "
+                  f"that need attention: {', '.join(counts)}.")
+    if outages:
+        intro += ("\n\n" if rows else "\n") + _outages_line(outages)
     sections = [Section(word, heading, HEADER,
                         [_row(r, today) for r in sorted(rows, key=_order) if r.status == status])
                 for status, heading, word in STATUSES]

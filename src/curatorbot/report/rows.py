@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from curatorbot.check.classify import Kind
 from curatorbot.check.outcome import CheckReport
-from curatorbot.results import LinkResult, Status
+from curatorbot.results import UNVERIFIED_FAILURES, LinkResult, Status
 from curatorbot.urls import host_key
 
 
@@ -39,7 +39,7 @@ def rows(report: CheckReport, statuses: tuple[Status, ...]) -> list[Row]:
     the lack of any network left unverified are left out (the summary says those once)."""
     out = []
     for result in report.results:
-        if result.status not in statuses or result.failure in (Kind.OUTAGE, Kind.NO_NETWORK):
+        if result.status not in statuses or result.failure in UNVERIFIED_FAILURES:
             continue  # said once for the host or the run, not once per URL
         places = report.places(result.url)
         first = places[0] if places else None

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from curatorbot.check.classify import Kind
+from curatorbot.check.outcome import CheckReport, HostOutage
+from curatorbot.check.targets import Place, Target
+from curatorbot.report.json import render as render_json
+from curatorbot.results import LinkResult, Status
 from tests.fakes.github_api import FakeGitHub, Repo
 from tests.integration.publish.conftest import Bot, changes, dead, updated_catalog
 
@@ -119,3 +125,60 @@ def test_bad_report_is_exit_3(bot: Bot, repo: Repo) -> None:
     result = bot.invoke(["issue", "--report", "report.json"], {})
     assert result.exit_code == 3
     assert "report.json:1: not JSON" in result.output
+
+
+def write_report(path: Path, results: list[tuple[LinkResult, str, int]], *,
+                 outages: tuple[HostOutage, ...] = (), network_down: bool = False) -> None:
+    """A JSON report as `check --format json` writes it, for results at (entry, line)."""
+    report = CheckReport([r for r, _, _ in results],
+                         targets={r.url: Target(r.url, [Place(entry, line)], ignored=False)
+                                  for r, entry, line in results},
+                         outages=list(outages), network_down=network_down, hosts=3)
+    with path.open("w", encoding="utf-8") as stream:
+        render_json(report, stream)
+
+
+def test_a_report_without_network_leaves_the_issue_alone(
+        bot: Bot, repo: Repo, fake_github: FakeGitHub) -> None:
+    assert bot.issue(problems(2)).exit_code == 0
+    before = (repo.threads[1].title, repo.threads[1].body, repo.threads[1].state)
+    offline = [(LinkResult(f"https://gone.test/page-{i}", Status.ERROR,
+                           error="not verified: no network (DNS)", failure=Kind.NO_NETWORK),
+                "deep-book", 9 + i) for i in range(3)]
+    write_report(bot.workdir / "report.json", offline, network_down=True)
+    mark = fake_github.mark()
+    for args in (["--dry-run"], []):
+        result = bot.invoke(["issue", "--report", "report.json", *args], {})
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "health issue: nothing (no network: nothing was verified)\n"
+        assert "nothing was verified, so the health issue is left as it is" in result.stderr
+    assert fake_github.log[mark:] == []  # not even a read
+    assert (repo.threads[1].title, repo.threads[1].body, repo.threads[1].state) == before
+    assert open_issues(repo) == [1] and repo.threads[1].comments == []
+
+
+def test_a_host_outage_is_named_once_and_its_links_are_not_listed(
+        bot: Bot, repo: Repo) -> None:
+    down = [(LinkResult(f"https://down.test/page-{i}", Status.ERROR, failure=Kind.OUTAGE,
+                        error="host outage: down.test (connection refused); 3 URLs of this "
+                              "host not verified"), "old-repo", 20 + i) for i in range(3)]
+    gone = (LinkResult("https://gone.test/", Status.DEAD, http_status=404, failure=Kind.HTTP),
+            "deep-book", 9)
+    ok = (LinkResult("https://ok.test/", Status.OK, http_status=200), "deep-book", 10)
+    outage = HostOutage("down.test", "connection refused", 3)
+    write_report(bot.workdir / "report.json", [gone, *down, ok], outages=(outage,))
+    result = bot.invoke(["issue", "--report", "report.json"], {})
+    assert result.exit_code == 0, result.output
+    assert "health issue #1: created" in result.stdout
+    [issue] = repo.issues("open")
+    assert issue.title == "Link health: 1 dead, 1 host outage"
+    body = issue.body or ""
+    assert body.count("down.test") == 1 and "`down.test` (3 links: connection refused)" in body
+    assert "page-" not in body and "### Erroring" not in body
+    assert "### Dead (1)" in body and "`https://gone.test/`" in body
+    # Only the outage left: the issue stays open and says so, it is not "all links healthy".
+    write_report(bot.workdir / "report.json", [*down, ok], outages=(outage,))
+    again = bot.invoke(["issue", "--report", "report.json"], {})
+    assert "health issue #1: updated" in again.stdout
+    assert open_issues(repo) == [1] and repo.threads[1].title == "Link health: 1 host outage"
+    assert "page-" not in (repo.threads[1].body or "")

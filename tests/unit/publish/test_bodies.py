@@ -12,11 +12,22 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
+from curatorbot.check.classify import Kind
+from curatorbot.errors import UsageError
 from curatorbot.plan import Change, ChangeKind, Evidence, dump_plan, load_plan
-from curatorbot.publish.health import STATUSES, HealthRow, issue_body, rows_from_report
+from curatorbot.publish.health import (
+    OUTAGE_HOSTS_SHOWN,
+    STATUSES,
+    HealthRow,
+    Outage,
+    issue_body,
+    issue_title,
+    read_report,
+    rows_from_report,
+)
 from curatorbot.publish.markdown import GITHUB_BODY_LIMIT, code, size, text
 from curatorbot.publish.pr_body import pr_body, pr_title
-from curatorbot.results import ATTENTION_STATUSES, LinkResult, Status
+from curatorbot.results import ATTENTION_STATUSES, UNVERIFIED_FAILURES, LinkResult, Status
 
 HOSTILE = [
     "**bold** _it_ [link](https://evil.test/) ![img](https://evil.test/x.png) # heading",
@@ -154,6 +165,45 @@ def test_rows_from_report_keep_only_links_needing_attention() -> None:
 
 def test_the_issue_has_one_table_per_status_needing_attention() -> None:
     assert sorted(status for status, _, _ in STATUSES) == sorted(ATTENTION_STATUSES)
+
+
+def test_unverified_failures_are_the_checkers_outage_and_no_network_kinds() -> None:
+    assert {Kind.OUTAGE, Kind.NO_NETWORK} == UNVERIFIED_FAILURES
+
+
+def test_unverified_links_are_no_rows_and_outages_are_read_once_per_host() -> None:
+    report = {"summary": {"network_down": False}, "results": [
+        {"url": "https://b.test/", "status": "dead", "failure": "http"},
+        {"url": "https://down.test/1", "status": "error", "failure": "outage"},
+        {"url": "https://down.test/2", "status": "error", "failure": "outage"},
+        {"url": "https://off.test/", "status": "error", "failure": "no-network"}],
+        "outages": [{"host": "down.test", "reason": "connection refused", "urls": 2}]}
+    read = read_report(report)
+    assert [r.url for r in read.rows] == ["https://b.test/"]
+    assert read.outages == (Outage("down.test", "connection refused", 2),)
+    assert not read.network_down and read.problems == 2
+    report["summary"] = {"network_down": True}
+    assert read_report(report).network_down
+    report["outages"] = [{"reason": "no host"}]
+    with pytest.raises(UsageError, match="report: outage 1 is malformed"):
+        read_report(report)
+
+
+def test_outage_hosts_are_named_once_in_the_title_and_intro() -> None:
+    rows = [HealthRow("https://gone.test/", Status.DEAD, "e1", 4, 404)]
+    outages = [Outage(f"down-{i}.test", "refused @octocat", 3) for i in range(25)]
+    assert issue_title(rows, outages[:1]) == "Link health: 1 dead, 1 host outage"
+    assert issue_title([], outages) == "Link health: 25 host outages"
+    body = issue_body(rows, dt.date(2026, 1, 11), outages=outages)
+    assert "curatorbot found **1 link** that need attention: 1 dead." in body
+    assert "**25 hosts did not answer at all**" in body
+    assert body.count("`down-0.test` (3 links: refused @") == 1
+    assert f"`down-{OUTAGE_HOSTS_SHOWN - 1}.test`" in body
+    assert f"`down-{OUTAGE_HOSTS_SHOWN}.test`" not in body
+    assert f"and {25 - OUTAGE_HOSTS_SHOWN} more." in body
+    assert not MENTION.search(outside_code(rendered(body)))
+    only = issue_body([], dt.date(2026, 1, 11), outages=outages[:1])
+    assert "need attention" not in only and "**1 host did not answer at all**" in only
 
 
 def test_plan_json_round_trip() -> None:
