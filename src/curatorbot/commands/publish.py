@@ -16,7 +16,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,7 +25,6 @@ from curatorbot.catalog.load import read_text
 from curatorbot.errors import UsageError
 from curatorbot.jsonfile import read_json
 from curatorbot.plan import Change, plan_from_data
-from curatorbot.publish.github import GitHubConfig, GitHubRepo
 from curatorbot.publish.health import issue_body, issue_title, load_report
 from curatorbot.publish.health_issue import KIND as ISSUE_KIND
 from curatorbot.publish.health_issue import HealthIssueSpec, sync_health_issue
@@ -33,6 +32,9 @@ from curatorbot.publish.outcome import Outcome
 from curatorbot.publish.pr_body import pr_body, pr_title
 from curatorbot.publish.pull_request import PullRequestSpec, commit_message, sync_pull_request
 from curatorbot.settings import Settings
+
+if TYPE_CHECKING:
+    from curatorbot.publish.github import GitHubRepo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +61,9 @@ def github_options(func: F) -> F:
 
 
 def _connect(write_interval: float, max_wait: float, backoff: float) -> GitHubRepo:
+    # PyGithub costs ~170 ms to import: only a run that talks to GitHub pays for it.
+    from curatorbot.publish.github import GitHubConfig, GitHubRepo
+
     config = GitHubConfig.from_env(os.environ, seconds_between_writes=write_interval,
                                    max_wait=max_wait, backoff=backoff)
     return GitHubRepo(config)

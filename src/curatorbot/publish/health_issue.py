@@ -10,9 +10,12 @@ duplicates. Nothing is written when the open issue already says what it should.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from curatorbot.publish.github import GitHubRepo
 from curatorbot.publish.outcome import Outcome
+
+if TYPE_CHECKING:
+    from curatorbot.publish.github import GitHubRepo
 
 KIND = "health issue"
 

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from curatorbot.publish.github import CommitInfo, GitHubRepo
 from curatorbot.publish.outcome import Outcome
+
+if TYPE_CHECKING:
+    from curatorbot.publish.github import CommitInfo, GitHubRepo
 
 BOT_TRAILER = "Generated-by: curatorbot"
 KIND = "pull request"
