@@ -87,6 +87,22 @@ def _dry_run(command: str, fields: Sequence[tuple[str, str]], body: str) -> None
     click.echo(body, nl=False)
 
 
+def _publish(command: str, fields: Sequence[tuple[str, str]], title: str, body: str,
+             sync: Callable[[GitHubRepo], Outcome], *, dry_run: bool, write_interval: float,
+             max_wait: float, backoff: float) -> None:
+    """The end of `pr` and `issue`: print what would be sent (`fields` after the repository,
+    then `body`), or connect, `sync` and report the outcome."""
+    if dry_run:
+        _dry_run(command, [("repository", os.environ.get("GITHUB_REPOSITORY") or "(unset)"),
+                           *fields], body)
+        return
+    gh = _connect(write_interval, max_wait, backoff)
+    try:
+        _report(sync(gh), title, body)
+    finally:
+        gh.close()
+
+
 def _repo_path(catalog: Path, given: str | None) -> str:
     """The catalog's path inside the repository, with forward slashes."""
     if given:
@@ -146,16 +162,10 @@ def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, branch: 
     spec = PullRequestSpec(path=path, text=text, title=title, body=pr_body(changes, path),
                            branch=branch, labels=tuple(labels),
                            commit_message=commit_message(title))
-    if dry_run:
-        _dry_run("pr", [("repository", os.environ.get("GITHUB_REPOSITORY") or "(unset)"),
-                        ("file", path), ("branch", branch), ("labels", ", ".join(labels)),
-                        ("title", title)], spec.body)
-        return
-    gh = _connect(write_interval, max_wait, backoff)
-    try:
-        _report(sync_pull_request(gh, spec), spec.title, spec.body)
-    finally:
-        gh.close()
+    _publish("pr", [("file", path), ("branch", branch), ("labels", ", ".join(labels)),
+                    ("title", title)], spec.title, spec.body,
+             lambda gh: sync_pull_request(gh, spec),
+             dry_run=dry_run, write_interval=write_interval, max_wait=max_wait, backoff=backoff)
 
 
 @click.command()
@@ -191,14 +201,8 @@ def issue(report_path: Path, health_label: str, labels: tuple[str, ...], dry_run
                            body=issue_body(report.rows, today, outages=report.outages),
                            label=health_label, labels=(health_label, *labels),
                            problems=report.problems)
-    if dry_run:
-        state = "open" if spec.problems else "closed (all links healthy)"
-        _dry_run("issue", [("repository", os.environ.get("GITHUB_REPOSITORY") or "(unset)"),
-                           ("labels", ", ".join(dict.fromkeys(spec.labels))),
-                           ("state", state), ("title", spec.title)], spec.body)
-        return
-    gh = _connect(write_interval, max_wait, backoff)
-    try:
-        _report(sync_health_issue(gh, spec), spec.title, spec.body)
-    finally:
-        gh.close()
+    state = "open" if spec.problems else "closed (all links healthy)"
+    _publish("issue", [("labels", ", ".join(dict.fromkeys(spec.labels))), ("state", state),
+                       ("title", spec.title)], spec.title, spec.body,
+             lambda gh: sync_health_issue(gh, spec),
+             dry_run=dry_run, write_interval=write_interval, max_wait=max_wait, backoff=backoff)
