@@ -199,10 +199,11 @@ def issue(report_path: Path, health_label: str, labels: tuple[str, ...], dry_run
     today = dt.datetime.now(dt.UTC).date()
     spec = HealthIssueSpec(title=issue_title(report.rows, report.outages),
                            body=issue_body(report.rows, today, outages=report.outages),
-                           label=health_label, labels=(health_label, *labels),
+                           label=health_label,
+                           labels=tuple(dict.fromkeys((health_label, *labels))),
                            problems=report.problems)
     state = "open" if spec.problems else "closed (all links healthy)"
-    _publish("issue", [("labels", ", ".join(dict.fromkeys(spec.labels))), ("state", state),
+    _publish("issue", [("labels", ", ".join(spec.labels)), ("state", state),
                        ("title", spec.title)], spec.title, spec.body,
              lambda gh: sync_health_issue(gh, spec),
              dry_run=dry_run, write_interval=write_interval, max_wait=max_wait, backoff=backoff)

@@ -25,7 +25,8 @@ BACK_COMMENT = "Some links are failing again; curatorbot reopens this issue with
 
 @dataclass(frozen=True)
 class HealthIssueSpec:
-    """What the one health issue should say; `label` finds it, `labels` are all it carries."""
+    """What the one health issue should say; `label` finds it, `labels` are all it carries
+    (`label` first, each once)."""
 
     title: str
     body: str
@@ -51,7 +52,7 @@ def sync_health_issue(gh: GitHubRepo, want: HealthIssueSpec) -> Outcome:
             return Outcome(KIND, "closed", open_issues[0].number, "all links healthy")
         return Outcome(KIND, "nothing", detail="all links healthy")
 
-    labels = [want.label, *(x for x in want.labels if x != want.label)]
+    labels = list(want.labels)
     keep = open_issues[0] if open_issues else None
     for extra in open_issues[1:]:
         gh.comment_once(extra.number, duplicate_comment(open_issues[0].number))

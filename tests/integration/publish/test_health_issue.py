@@ -182,3 +182,13 @@ def test_a_host_outage_is_named_once_and_its_links_are_not_listed(
     assert "health issue #1: updated" in again.stdout
     assert open_issues(repo) == [1] and repo.threads[1].title == "Link health: 1 host outage"
     assert "page-" not in (repo.threads[1].body or "")
+
+
+def test_labels_are_the_health_label_first_then_each_other_label_once(
+        bot: Bot, repo: Repo) -> None:
+    args = ["--label", "links", "--label", HEALTH, "--label", "links"]
+    dry = bot.issue(problems(1), "--dry-run", *args)
+    assert f"labels: {HEALTH}, links\n" in dry.output
+    assert "health issue #1: created" in bot.issue(problems(1), *args).output
+    assert repo.threads[1].labels == [HEALTH, "links"]
+    assert "health issue #1: unchanged" in bot.issue(problems(1), *args).output
