@@ -12,6 +12,7 @@ as such, so that `curatorbot issue` leaves the issue alone rather than rewriting
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,10 +144,15 @@ def load_report(path: Path) -> HealthReport:
     return read_report(data, str(path))
 
 
+def _counts(rows: Sequence[HealthRow]) -> list[str]:
+    """`["2 dead", "1 erroring"]`, in table order, statuses without rows left out."""
+    tally = Counter(r.status for r in rows)
+    return [f"{tally[status]} {word}" for status, _, word in STATUSES if tally[status]]
+
+
 def issue_title(rows: Sequence[HealthRow], outages: Sequence[Outage] = ()) -> str:
     """`Link health: 2 dead, 1 erroring, 3 blocked, 1 host outage`."""
-    counts = [f"{n} {word}" for status, _, word in STATUSES
-              if (n := sum(1 for r in rows if r.status == status))]
+    counts = _counts(rows)
     if outages:
         counts.append(counted(len(outages), "host outage", "host outages"))
     return "Link health: " + (", ".join(counts) if counts else "all links healthy")
@@ -201,16 +207,16 @@ def issue_body(rows: Sequence[HealthRow], today: dt.date, limit: int = BODY_LIMI
                outages: Sequence[Outage] = ()) -> str:
     """The health issue's body for `rows` and the hosts of `outages` (today's date gives the
     'N days' figures)."""
-    counts = [f"{n} {word}" for status, _, word in STATUSES
-              if (n := sum(1 for r in rows if r.status == status))]
+    counts = _counts(rows)
     intro = ISSUE_MARKER
     if rows or not outages:
         intro += (f"\ncuratorbot found **{counted(len(rows), 'link', 'links')}** "
                   f"that need attention: {', '.join(counts)}.")
     if outages:
         intro += ("\n\n" if rows else "\n") + _outages_line(outages)
+    ordered = sorted(rows, key=_order)
     sections = [Section(word, heading, HEADER,
-                        [_row(r, today) for r in sorted(rows, key=_order) if r.status == status])
+                        [_row(r, today) for r in ordered if r.status == status])
                 for status, heading, word in STATUSES]
     footer = ("---\nDead links are marked in the catalog once confirmed; blocked links refuse "
               "robots and cannot be verified, which proves nothing about the page.\n\n"

@@ -67,10 +67,15 @@ def code(value: object, limit: int = CODE_MAX) -> str:
     return f"{fence}{pad}{flat.replace('|', chr(92) + '|')}{pad}{fence}"
 
 
+def _row_line(cells: Sequence[str]) -> str:
+    """One line of a GFM table."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A GFM table; cells must already be escaped with `text` or `code`."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    lines = [_row_line(header), "|" + "---|" * len(header)]
+    lines.extend(_row_line(row) for row in rows)
     return "\n".join(lines)
 
 
@@ -132,7 +137,7 @@ def build_body(intro: str, sections: Sequence[Section], footer: str, noun: str,
         lines = [start]
         shown = 0
         for row in section.rows:
-            line = table(section.header, [row]).split("\n", 2)[2]
+            line = _row_line(row)
             if not budget.take(line):
                 full = True
                 break
