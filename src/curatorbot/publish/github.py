@@ -100,9 +100,6 @@ class Thread:
     body: str
     state: str
     labels: frozenset[str]
-    is_pull: bool = False
-    head_ref: str = ""
-    head_sha: str = ""
 
 
 class GitHubRepo:
@@ -290,8 +287,8 @@ class GitHubRepo:
                     continue
                 self._objects[("thread", pull.number)] = pull
                 found.append(Thread(number=pull.number, title=pull.title, body=pull.body or "",
-                                    state=pull.state, labels=frozenset(x.name for x in pull.labels),
-                                    is_pull=True, head_ref=pull.head.ref, head_sha=pull.head.sha))
+                                    state=pull.state,
+                                    labels=frozenset(x.name for x in pull.labels)))
             return sorted(found, key=lambda t: t.number)
         return self._call("listing open pull requests", get)
 

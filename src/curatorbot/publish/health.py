@@ -1,12 +1,12 @@
 """The health issue's input and text: `HealthRow` per failing link, title and body.
 
 Rows come from a check report (the JSON report of the design contract, whose results may
-also carry `first_failure` and `strikes` from the run history) or straight from
-`LinkResult`s plus their history. Only links that need a person's attention become rows:
-dead, erroring, timing out and blocked ones. URLs that a host's outage or the lack of any
-network left unverified are no rows: each host of the report's `outages` is named once in
-the body instead, and a report of a run without network (`summary.network_down`) is marked
-as such, so that `curatorbot issue` leaves the issue alone rather than rewriting it.
+also carry `first_failure` and `strikes` from the run history). Only links that need a
+person's attention become rows: dead, erroring, timing out and blocked ones. URLs that a
+host's outage or the lack of any network left unverified are no rows: each host of the
+report's `outages` is named once in the body instead, and a report of a run without network
+(`summary.network_down`) is marked as such, so that `curatorbot issue` leaves the issue
+alone rather than rewriting it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from curatorbot.errors import UsageError
 from curatorbot.jsonfile import read_json
 from curatorbot.publish.markdown import BODY_LIMIT, Section, build_body, code, text
 from curatorbot.publish.pr_body import IGNORE_HINT, counted
-from curatorbot.results import ATTENTION_STATUSES, UNVERIFIED_FAILURES, LinkResult, Status
+from curatorbot.results import ATTENTION_STATUSES, UNVERIFIED_FAILURES, Status
 
 ISSUE_MARKER = "<!-- curatorbot:health -->"
 
@@ -53,14 +53,6 @@ class HealthRow:
     first_failure: str | None = None
     strikes: int = 0
     also_used: int = 0
-
-    @classmethod
-    def from_result(cls, result: LinkResult, entry: str, line: int,
-                    first_failure: str | None = None, strikes: int = 0) -> HealthRow:
-        """A row from a checker result plus its history (first failure date, strikes)."""
-        return cls(url=result.url, status=result.status, entry=entry, line=line,
-                   http_status=result.http_status, error=result.error,
-                   first_failure=first_failure, strikes=strikes)
 
 
 @dataclass(frozen=True)

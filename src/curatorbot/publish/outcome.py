@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The actions a run can end with; `held` means a person's commits stopped the bot.
-ACTIONS = ("created", "updated", "reopened", "unchanged", "closed", "held", "nothing")
-
 
 @dataclass(frozen=True)
 class Outcome:
-    """`kind` is "pull request" or "health issue"; `number` is None when there is none."""
+    """`kind` is "pull request" or "health issue"; `number` is None when there is none.
+
+    `action` is one of created, updated, reopened, unchanged, closed, held (a person's
+    commits stopped the bot) and nothing.
+    """
 
     kind: str
     action: str

@@ -27,7 +27,7 @@ from curatorbot.publish.health import (
 )
 from curatorbot.publish.markdown import GITHUB_BODY_LIMIT, code, size, text
 from curatorbot.publish.pr_body import pr_body, pr_title
-from curatorbot.results import ATTENTION_STATUSES, UNVERIFIED_FAILURES, LinkResult, Status
+from curatorbot.results import ATTENTION_STATUSES, UNVERIFIED_FAILURES, Status
 
 HOSTILE = [
     "**bold** _it_ [link](https://evil.test/) ![img](https://evil.test/x.png) # heading",
@@ -158,9 +158,6 @@ def test_rows_from_report_keep_only_links_needing_attention() -> None:
                               "confirmed_dead": True})
     assert [r.url for r in rows_from_report(report)] == [
         "https://b.test/", "https://d.test/", "https://g.test/"]
-    from_result = HealthRow.from_result(LinkResult("https://e.test/", Status.TIMEOUT),
-                                        "e", 5, "2026-01-03", 1)
-    assert from_result.entry == "e" and from_result.first_failure == "2026-01-03"
 
 
 def test_the_issue_has_one_table_per_status_needing_attention() -> None:
