@@ -39,10 +39,9 @@ from tenacity import RetryCallState, Retrying, retry_if_exception
 from curatorbot import __version__
 from curatorbot.errors import GitHubError, UsageError
 from curatorbot.publish.markdown import one_line
+from curatorbot.settings import DEFAULT_GITHUB_API_URL
 
 T = TypeVar("T")
-
-DEFAULT_API_URL = "https://api.github.com"
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class GitHubConfig:
 
     repository: str
     token: str = field(default="", repr=False)
-    api_url: str = DEFAULT_API_URL
+    api_url: str = DEFAULT_GITHUB_API_URL
     seconds_between_requests: float = 0.0
     seconds_between_writes: float = 1.0
     max_attempts: int = 4
@@ -69,7 +68,7 @@ class GitHubConfig:
         """Settings from GitHub Actions' variables; UsageError (exit 3) when one is missing."""
         token = env.get("GITHUB_TOKEN", "").strip()
         repository = env.get("GITHUB_REPOSITORY", "").strip()
-        api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
+        api_url = (env.get("GITHUB_API_URL") or DEFAULT_GITHUB_API_URL).strip().rstrip("/")
         if need_token and not token:
             raise UsageError("GITHUB_TOKEN is not set; give the job a token with contents, "
                              "pull-requests and issues write permission, or use --dry-run")
