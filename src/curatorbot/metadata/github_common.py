@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from curatorbot.metadata.repo import RepoMetadata
-from curatorbot.settings import DEFAULT_USER_AGENT, Settings
+from curatorbot.settings import DEFAULT_GITHUB_API_URL, DEFAULT_USER_AGENT, Settings
 
-DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_GRAPHQL_URL = "https://api.github.com/graphql"
 API_VERSION = "2022-11-28"
 
@@ -26,7 +25,7 @@ class GitHubConfig:
     """How to reach the GitHub API and how hard to try."""
 
     token: str | None = field(default=None, repr=False)
-    api_url: str = DEFAULT_API_URL
+    api_url: str = DEFAULT_GITHUB_API_URL
     graphql_url: str = DEFAULT_GRAPHQL_URL
     batch_size: int = 100
     retries: int = 2
@@ -48,7 +47,7 @@ class GitHubConfig:
         settings = settings or Settings()
         return cls(
             token=env.get("GITHUB_TOKEN") or None,
-            api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            api_url=(env.get("GITHUB_API_URL") or DEFAULT_GITHUB_API_URL).rstrip("/"),
             graphql_url=env.get("GITHUB_GRAPHQL_URL") or DEFAULT_GRAPHQL_URL,
             retries=settings.retries,
             retry_after_cap=settings.retry_after_cap,

@@ -31,7 +31,7 @@ from curatorbot.check.targets import Target, UrlRules
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
 from curatorbot.metadata.registry import ProviderContext, build_providers, collect_metadata
 from curatorbot.plan import Change
-from curatorbot.results import LinkResult, Status
+from curatorbot.results import ATTENTION_STATUSES, LinkResult, Status
 from curatorbot.settings import Settings
 from curatorbot.state import LinkHistory, RunSummary, StateStore
 from curatorbot.update.planner import RunFacts, plan_changes
@@ -91,10 +91,9 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
     history = store.history(list(targets))
     # Every URL needing attention carries its history (strikes 0 when this run could not
     # count one), and so does every URL with a failure streak.
-    attention = (Status.DEAD, Status.ERROR, Status.TIMEOUT, Status.BLOCKED)
     report.history = {
         r.url: _history_json(history.get(r.url)) for r in report.results
-        if r.status in attention or (r.url in history and history[r.url].streak)}
+        if r.status in ATTENTION_STATUSES or (r.url in history and history[r.url].streak)}
     facts = RunFacts(results={r.url: r for r in report.results}, history=history,
                      metadata=batch.links)
     outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
