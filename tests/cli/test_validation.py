@@ -59,6 +59,20 @@ CASES = [
      "is not allowed in YAML"),
     ("python tag", MINIMAL.replace("title: First book", "title: !!python/name:os.system x"), 9,
      "cannot read value"),
+    ("empty title", MINIMAL.replace("title: First book", 'title: ""'), 9,
+     "entry 'first''s 'title' must not be empty; write the title shown on the page"),
+    ("blank title", MINIMAL.replace("title: Second book", "title: '   '"), 18,
+     "entry 'second''s 'title' must not be empty; write the title shown on the page"),
+    ("empty section title", MINIMAL.replace("title: Books", "title: ''"), 6,
+     "section's 'title' must not be empty; write the title shown on the page"),
+    ("empty kind", MINIMAL.replace("kind: book\n        authors", "kind: ''\n        authors"),
+     10, "entry 'first''s 'kind' must not be empty; write one of: book, channel,"),
+    ("empty url", MINIMAL.replace("url: https://example.org/first", 'url: ""'), 15,
+     "a link of entry 'first': 'url' must not be empty; write the link's http(s) address"),
+    ("blank url", MINIMAL.replace("url: https://example.org/second", "url: ' '"), 21,
+     "a link of entry 'second': 'url' must not be empty"),
+    ("empty id", MINIMAL.replace("id: second", "id: ''"), 17,
+     "entry's 'id' must not be empty; write a slug"),
 ]
 
 
@@ -79,6 +93,17 @@ def test_every_problem_is_reported_once_each(write_catalog: Callable[..., Path])
     assert code == 3
     problem_lines = [ln for ln in output.splitlines() if ": " in ln and "problem(s)" not in ln]
     assert len(problem_lines) == 2, output
+
+
+@pytest.mark.parametrize("row", [c for c in CASES if "must not be empty" in c[3]],
+                         ids=[c[0] for c in CASES if "must not be empty" in c[3]])
+def test_an_empty_value_is_one_problem(write_catalog: Callable[..., Path],
+                                       row: tuple[str, str, int, str]) -> None:
+    code, output = run_lint(write_catalog(row[1]))
+    assert code == 3
+    problem_lines = [ln for ln in output.splitlines() if "problem(s)" not in ln]
+    assert problem_lines == [ln for ln in problem_lines if row[3] in ln], output
+    assert len(problem_lines) == 1, output
 
 
 def test_non_utf8_bytes_name_the_line(write_catalog: Callable[..., Path]) -> None:

@@ -284,6 +284,12 @@ def test_a_broken_link_still_yields_its_url_as_a_bare_url() -> None:
     assert [lk.url for lk in catalog.links()] == ["https://a.example.invalid/x"]
 
 
+def test_entries_without_title_text_are_named_after_their_first_link() -> None:
+    _, catalog = imported("**[](https://www.example.org/a)** - about\n\n"
+                          "**![](logo.png)**\n\nsee [the page](https://example.org/b)\n")
+    assert [e.title for e in catalog.entries()] == ["example.org", "the page"]
+
+
 def test_crlf_and_bom_give_the_same_catalog() -> None:
     text = SEED.read_text(encoding="utf-8")
     assert import_markdown("\ufeff" + text.replace("\n", "\r\n"), "x.md").text == \

@@ -482,7 +482,8 @@ class _Builder:
 
     def finish(self) -> list[ImportedSection]:
         """The section tree: entries without links dropped (with a warning), links of one
-        entry deduplicated, empty sections dropped, loose top entries in a 'General'."""
+        entry deduplicated, entries without a title named after their first link, empty
+        sections dropped, loose top entries in a 'General'."""
         self.prune(self.root)
         sections = list(self.root.sections)
         if self.root.entries:
@@ -499,6 +500,8 @@ class _Builder:
                 unique.setdefault(link.url, link)
             entry.links = list(unique.values())
             if entry.links:
+                if not entry.title:  # '**[](url)**': the catalog needs a title
+                    entry.title = entry.links[0].label or _host(entry.links[0].url)
                 kept.append(entry)
             else:
                 self.warnings.append(f"{self.name}:{entry.line}: '{_short(entry.title)}' has "

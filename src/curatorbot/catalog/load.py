@@ -34,6 +34,10 @@ SECTION_KEYS = ("id", "title", "description", "entries", "sections")
 ENTRY_KEYS = ("id", "title", "kind", "authors", "provider", "tags", "summary", "year", "links")
 LINK_KEYS = ("url", "label", "ignore", "bot")
 
+# Values that must not be empty, with what to write instead (the problem's hint).
+_REQUIRED = {"title": "the title shown on the page", "kind": f"one of: {', '.join(KINDS)}",
+             "url": "the link's http(s) address"}
+
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", dict: "a mapping"}
 
@@ -314,8 +318,12 @@ class _Builder:
         self.events.take()
         return True
 
-    def typed(self, what: str, types: tuple[type, ...], default: Any = None) -> Any:
-        """Read one value of one of `types` (lists and mappings of plain values too)."""
+    def typed(self, what: str, types: tuple[type, ...], default: Any = None, *,
+              required: str = "") -> Any:
+        """Read one value of one of `types` (lists and mappings of plain values too).
+
+        `required` marks a value that must not be empty: a blank string is then a problem
+        (and `default` is returned), whose hint is "write <required>"."""
         if self.alias():
             return default
         event = self.events.peek()
@@ -333,16 +341,19 @@ class _Builder:
         value = self.construct(event)
         ok = any(isinstance(value, t) and not (t is int and isinstance(value, bool))
                  for t in types)
-        if not ok or (str in types and isinstance(value, str) and not value.strip()
-                      and what.endswith(("title", "'id'", "url"))):
+        if not ok:
             self.problem(_line(event), f"{what} must be {_expected(types)}, found "
                                        f"{_describe(value)}", code="type")
             return default
+        if required and isinstance(value, str) and not value.strip():
+            self.problem(_line(event), f"{what} must not be empty", f"write {required}",
+                         "missing")
+            return default
         return value
 
-    def text(self, what: str, one_line: bool = False) -> str:
+    def text(self, what: str, one_line: bool = False, *, required: str = "") -> str:
         line = _line(self.events.peek())
-        value = self.typed(what, (str,), "")
+        value = self.typed(what, (str,), "", required=required)
         if one_line and "\n" in value.strip():
             self.problem(line, f"{what} must be one line", "shorten it to one sentence", "type")
         return str(value).strip()
@@ -367,7 +378,8 @@ class _Builder:
 
     def ident(self, what: str, seen: dict[str, int]) -> str:
         line = _line(self.events.peek())
-        value = self.typed(f"{what}'s 'id'", (str, int))
+        value = self.typed(f"{what}'s 'id'", (str, int),
+                           required="a slug (lowercase letters, digits, '-', '_' or '.')")
         if value is None:
             return ""
         value = str(value)
@@ -466,7 +478,7 @@ class _Builder:
                 self.sequence("'sections'", lambda _l: children.append(
                     self.section(depth + 1, here)))
             else:
-                values[key] = self.text(f"section's '{key}'")
+                values[key] = self.text(f"section's '{key}'", required=_REQUIRED.get(key, ""))
 
         line = self.mapping(label, SECTION_KEYS, read, ("id", "title"))
         return Section(id=values["id"], title=values.get("title", ""),
@@ -491,7 +503,7 @@ class _Builder:
             if key == "id":
                 values["id"] = self.ident("entry", self.entry_ids)
             elif key == "kind":
-                kind = self.text(f"{label()}'s 'kind'")
+                kind = self.text(f"{label()}'s 'kind'", required=_REQUIRED["kind"])
                 if kind and kind not in KINDS:
                     close = difflib.get_close_matches(kind, KINDS, n=1)
                     hint = f"did you mean '{close[0]}'?" if close else \
@@ -512,7 +524,8 @@ class _Builder:
                 values["year"] = self.typed(f"{label()}'s 'year'", (int,))
             else:
                 values[key] = self.text(f"{label()}'s '{key}'",
-                                        one_line=key in ("title", "summary"))
+                                        one_line=key in ("title", "summary"),
+                                        required=_REQUIRED.get(key, ""))
 
         line = self.mapping(label, ENTRY_KEYS, read, ("id", "title", "kind", "links"))
         return Entry(id=values["id"], title=values.get("title", ""),
@@ -528,8 +541,7 @@ class _Builder:
 
         def read(key: str, line: int) -> None:
             if key == "url":
-                url = self.typed(f"{what}: 'url'", (str,), "")
-                url = url.strip() if isinstance(url, str) else ""
+                url = self.text(f"{what}: 'url'", required=_REQUIRED["url"])
                 if url:
                     self.check_url(line, url)
                 values["url"], values["url_line"] = url, line
