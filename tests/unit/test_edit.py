@@ -94,6 +94,18 @@ def test_delete_a_key() -> None:
     assert out.endswith("links: [{url: https://d.org}]\n")
 
 
+def test_a_key_added_just_before_a_deleted_one() -> None:
+    text = ("links:\n"
+            "  - url: https://x.org\n"
+            "    bot:\n"
+            "      title: T\n"
+            "    label: L\n"
+            "    ignore: true\n")
+    edits = [Edit(("links", 0, "bot", "stars"), 5), Edit(("links", 0, "label"), DELETE)]
+    for batch in (edits, edits[::-1]):
+        assert apply_edits(text, batch) == text.replace("    label: L\n", "      stars: 5\n")
+
+
 def test_crlf_and_bom_free_text_keep_their_line_endings() -> None:
     crlf = DOC.replace("\n", "\r\n")
     out = apply_edits(crlf, [Edit((*LINKS, 0, "bot", "status"), "ok"),

@@ -84,7 +84,8 @@ def apply_edits(text: str, edits: Sequence[Edit], name: str = "catalog.yaml") ->
         _nest(tree, edit.path[depth:], edit.value)
     for node, tree in inserts.values():
         splices.append(_insert_splice(text, node, tree, newline, len(splices) + len(edits)))
-    for splice in sorted(splices, key=lambda s: (s.start, s.order), reverse=True):
+    # From the end backwards; at one start, an insert goes before a span removed there.
+    for splice in sorted(splices, key=lambda s: (s.start, s.end, s.order), reverse=True):
         text = text[: splice.start] + splice.text + text[splice.end:]
     return text
 
