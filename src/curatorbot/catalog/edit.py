@@ -4,7 +4,7 @@ Edits address values by their path in the YAML tree, e.g.
 `("sections", 0, "entries", 2, "links", 0, "url")`. Every byte outside the changed value
 spans stays as it was: comments, key order, quoting style, blank lines, indentation, line
 endings and unicode. The text is parsed once (safe composer, which keeps each node's
-character offsets); all edits become splices applied from the end of the text backwards.
+character offsets); all edits become splices, and the new text is joined in one pass.
 """
 
 from __future__ import annotations
@@ -84,10 +84,15 @@ def apply_edits(text: str, edits: Sequence[Edit], name: str = "catalog.yaml") ->
         _nest(tree, edit.path[depth:], edit.value)
     for node, tree in inserts.values():
         splices.append(_insert_splice(text, node, tree, newline, len(splices) + len(edits)))
-    # From the end backwards; at one start, an insert goes before a span removed there.
-    for splice in sorted(splices, key=lambda s: (s.start, s.end, s.order), reverse=True):
-        text = text[: splice.start] + splice.text + text[splice.end:]
-    return text
+    # One pass, front to back: splices never overlap; at one start, inserts keep their
+    # order and go before a span removed there.
+    parts: list[str] = []
+    pos = 0
+    for splice in sorted(splices, key=lambda s: (s.start, s.end, s.order)):
+        parts += (text[pos: splice.start], splice.text)
+        pos = splice.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _show(path: Path) -> str:
