@@ -7,7 +7,7 @@ import difflib
 import pytest
 import yaml
 
-from curatorbot.catalog.edit import DELETE, Edit, EditError, apply_edits
+from curatorbot.catalog.edit import DELETE, Edit, EditError, apply_edits, plain_ok, render_scalar
 
 DOC = """\
 # header comment
@@ -62,6 +62,23 @@ def test_plain_values_that_need_quotes_get_them() -> None:
     assert yaml.safe_load(out)["sections"][0]["entries"][1]["title"] == "yes: no #1"
     out = apply_edits(DOC, [Edit(("sections", 0, "entries", 1, "title"), "true")])
     assert yaml.safe_load(out)["sections"][0]["entries"][1]["title"] == "true"
+
+
+@pytest.mark.parametrize("value", ["0b_", "0x_", "--- x", "... and more", "---", "\ufeffA",
+                                   "yes", "Null", "a: b", "a #b", "- x", "? x",
+                                   "https://x.org/ #a"])
+def test_values_that_would_not_read_back_plain_are_quoted(value: str) -> None:
+    assert not plain_ok(value)
+    for flow in (False, True):
+        written = render_scalar(value, flow=flow)
+        assert yaml.safe_load(f"{{k: {written}}}" if flow else f"k: {written}") == {"k": value}
+
+
+def test_words_and_urls_are_plain_but_not_every_url_in_flow() -> None:
+    for value in ["Deep Learning (2nd ed.)", "Ada's notes", "https://x.org/a,b?q=1#top", "y2"]:
+        assert plain_ok(value) and render_scalar(value) == value
+    assert not plain_ok("https://x.org/a,b", flow=True)
+    assert not plain_ok("A, B", flow=True)
 
 
 def test_adding_keys_to_block_flow_and_missing_mappings() -> None:

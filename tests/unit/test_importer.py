@@ -340,6 +340,12 @@ def test_yaml_scalar_reads_back_unchanged(value: str) -> None:
     assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}
 
 
+@pytest.mark.parametrize("value", ["0b_", "a\u2028b", "x\x85y", "--- x", "\ufeffTitle"])
+def test_yaml_scalar_quotes_text_that_reads_back_otherwise(value: str) -> None:
+    assert yaml_scalar(value).startswith('"')
+    assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}
+
+
 @given(st.sampled_from(["http://", "https://", "Ab", "x"]),
        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
 def test_yaml_scalar_urls_and_words_read_back_unchanged(prefix: str, rest: str) -> None:

@@ -13,7 +13,9 @@ import contextlib
 import json
 import os
 import pathlib
+import re
 import tempfile
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +25,15 @@ import yaml
 from curatorbot.catalog.load import compose, decode_text, read_bytes
 
 Path = tuple[str | int, ...]
+
+# Text that cannot mean anything but itself as a plain block scalar: words (a letter, then
+# no ': ' or ' #') and http(s) URLs, unless the word is one YAML reads as true/false/null.
+_PLAIN_SAFE = re.compile(r"[A-Za-z][\w .,/()+'-]*[\w.)]|https?://[!-9;-~]*(?::[!-9;-~]+)*")
+_YAML_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
+# A BOM or a document marker ('---', '...') at the start of a value: read back after a key,
+# but a reader of the file would take it for the start of a stream or a document.
+_STREAM_START = re.compile(r"\ufeff|(?:---|\.\.\.)(?:[ \t]|$)")
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 class _Delete:
@@ -146,8 +157,13 @@ def _nest(tree: dict[str, Any], path: Path, value: Any) -> None:
 
 
 def _scalar_equals(node: yaml.ScalarNode, value: Any) -> bool:
+    build = _CONSTRUCTOR.yaml_constructors.get(node.tag)
+    if build is None:  # an unknown tag: safe loading refuses it
+        return False
     try:
-        current = yaml.SafeLoader("").construct_object(node)
+        current = build(_CONSTRUCTOR, node)
+        if isinstance(current, types.GeneratorType):  # !!map, !!seq... on a scalar
+            current = next(current)
     except yaml.YAMLError:
         return False
     return type(current) is type(value) and bool(current == value)
@@ -168,21 +184,26 @@ def render_scalar(value: Any, style: str | None = None, flow: bool = False) -> s
         return "'" + text.replace("'", "''") + "'"
     if style == '"' or not printable:
         return json.dumps(text, ensure_ascii=False)
-    if _plain_ok(text, flow):
+    if plain_ok(text, flow):
         return text
     return "'" + text.replace("'", "''") + "'" if printable else json.dumps(text)
 
 
-def _plain_ok(text: str, flow: bool = False) -> bool:
-    """Whether `text` reads back as itself when written plain (in block or flow context)."""
-    if not text or text != text.strip() or text[0] in "#&*!|>%@`'\"{[":
+def plain_ok(text: str, flow: bool = False) -> bool:
+    """Whether `text` reads back as itself when written plain after `key: ` (or, with
+    `flow`, inside `{...}` and `[...]`). Words and http(s) URLs are known to; other text is
+    written and read back. Text opening with a BOM or a document marker is never plain."""
+    if not flow and _PLAIN_SAFE.fullmatch(text) and text.lower() not in _YAML_WORDS:
+        return True
+    if not text or text != text.strip() or text[0] in "#&*!|>%@`'\"{[" \
+            or _STREAM_START.match(text):
         return False
     try:
         if flow:
             return bool(yaml.safe_load(f"{{k: {text}}}") == {"k": text}
                         and yaml.safe_load(f"[{text}]") == [text])
         return bool(yaml.safe_load(f"k: {text}") == {"k": text})
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: '0b_' resolves as an int, badly
         return False
 
 

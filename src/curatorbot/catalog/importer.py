@@ -33,6 +33,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from curatorbot.catalog.edit import plain_ok
 from curatorbot.catalog.load import decode_text
 from curatorbot.errors import CatalogError
 
@@ -52,8 +53,6 @@ _SUMMARY_OPEN = re.compile(r"^\s*(?:<details\b[^>]*>)?\s*<summary\b", re.IGNOREC
 _SUMMARY_CLOSE = re.compile(r"</summary>", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[-–—|]+\s")
 _BOOK = re.compile(r"(?<!note)(?<!face)books?")
-_PLAIN_SAFE = re.compile(r"[A-Za-z][\w .,/()+'-]*[\w.)]|https?://[!-9;-~]*(?::[!-9;-~]+)*")
-_YAML_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
 
 
 @dataclass
@@ -665,14 +664,8 @@ class _Ids:
 
 def yaml_scalar(value: str) -> str:
     """A YAML scalar for `value`: plain when it reads back unchanged, else double-quoted."""
-    if _PLAIN_SAFE.fullmatch(value) and value.lower() not in _YAML_WORDS:
-        return value  # fast path: words and URLs that cannot mean anything else in YAML
-    if value and value == value.strip() and "\n" not in value:
-        try:
-            if yaml.safe_load(value) == value:
-                return value
-        except yaml.YAMLError:
-            pass
+    if plain_ok(value):
+        return value
     quoted = json.dumps(value, ensure_ascii=False)
     return "".join(f"\\u{ord(c):04x}" if _unprintable(c) else c for c in quoted)
 
