@@ -297,12 +297,13 @@ class _Builder:
                 self.problem(line, f"{label()} has no '{key}'", f"add '{key}:'", "missing")
         return line
 
-    def sequence(self, what: str, item: Callable[[int], None], allow_null: bool = True) -> bool:
-        """Read a list, calling `item(line)` to consume each item; False when not a list."""
+    def sequence(self, what: str, item: Callable[[int], None]) -> bool:
+        """Read a list, calling `item(line)` to consume each item; False when not a list
+        (an empty value, `key:` alone, counts as an empty list)."""
         if self.alias():
             return False
         start = self.events.peek()
-        if isinstance(start, yaml.ScalarEvent) and allow_null:
+        if isinstance(start, yaml.ScalarEvent):
             value = self.construct(start, report=False)
             if value is None:
                 self.events.take()
@@ -402,7 +403,6 @@ class _Builder:
         events.take()  # DocumentStart
         values: dict[str, Any] = {}
         settings: dict[str, Any] = {}
-        settings_lines: dict[str, int] = {}
 
         def read(key: str, line: int) -> None:
             if key == "version":
@@ -413,11 +413,11 @@ class _Builder:
             elif key == "source":
                 values["source"] = self.source()
             elif key == "settings":
-                self.settings(settings, settings_lines)
+                self.settings(settings)
             elif key == "sections":
                 sections: list[Section] = []
                 self.sequence("'sections'", lambda _l: sections.append(
-                    self.section(depth=1, path=())))
+                    self.section(depth=1)))
                 values["sections"] = tuple(sections)
             else:
                 values[key] = self.text(f"the catalog's '{key}'")
@@ -438,7 +438,6 @@ class _Builder:
             source=values.get("source", Source()),
             sections=values.get("sections", ()),
             settings=settings,
-            settings_lines=settings_lines,
         )
 
     def source(self) -> Source:
@@ -450,16 +449,15 @@ class _Builder:
         self.mapping("'source'", SOURCE_KEYS, read)
         return Source(**values)
 
-    def settings(self, values: dict[str, Any], lines: dict[str, int]) -> None:
-        def read(key: str, line: int) -> None:
+    def settings(self, values: dict[str, Any]) -> None:
+        def read(key: str, _line: int) -> None:
             value = self.typed(f"setting '{key}'", SETTING_TYPES[key])
             if value is not None:
                 values[key] = value
-                lines[key] = line
 
         self.mapping("'settings'", tuple(SETTING_TYPES), read)
 
-    def section(self, depth: int, path: tuple[str, ...]) -> Section:
+    def section(self, depth: int) -> Section:
         values: dict[str, Any] = {"id": ""}
         entries: list[Entry] = []
         children: list[Section] = []
@@ -471,12 +469,10 @@ class _Builder:
             if key == "id":
                 values["id"] = self.ident("section", self.section_ids)
             elif key == "entries":
-                here = (*path, values["id"])
-                self.sequence("'entries'", lambda _l: self.add_entry(entries, here))
+                self.sequence("'entries'", lambda _l: self.add_entry(entries))
             elif key == "sections":
-                here = (*path, values["id"])
                 self.sequence("'sections'", lambda _l: children.append(
-                    self.section(depth + 1, here)))
+                    self.section(depth + 1)))
             else:
                 values[key] = self.text(f"section's '{key}'", required=_REQUIRED.get(key, ""))
 
@@ -485,15 +481,15 @@ class _Builder:
                        line=line or 0, description=values.get("description", ""),
                        entries=tuple(entries), sections=tuple(children), depth=depth)
 
-    def add_entry(self, entries: list[Entry], path: tuple[str, ...]) -> None:
-        entry = self.entry(path)
+    def add_entry(self, entries: list[Entry]) -> None:
+        entry = self.entry()
         if self.on_link is not None:
             for link in entry.links:
                 self.on_link(link)
         if self.keep_entries:
             entries.append(entry)
 
-    def entry(self, path: tuple[str, ...]) -> Entry:
+    def entry(self) -> Entry:
         values: dict[str, Any] = {"id": ""}
 
         def label() -> str:
@@ -532,8 +528,7 @@ class _Builder:
                      kind=values.get("kind", ""), line=line or 0,
                      links=values.get("links", ()), authors=values.get("authors", ()),
                      provider=values.get("provider", ""), tags=values.get("tags", ()),
-                     summary=values.get("summary", ""), year=values.get("year"),
-                     section_path=path)
+                     summary=values.get("summary", ""), year=values.get("year"))
 
     def link(self, entry_id: str, index: int) -> Link:
         what = f"a link of entry '{entry_id}'" if entry_id else "a link"

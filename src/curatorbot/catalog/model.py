@@ -67,7 +67,6 @@ class Entry:
     tags: tuple[str, ...] = ()
     summary: str = ""
     year: int | None = None
-    section_path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +109,6 @@ class Catalog:
     description: str = ""
     source: Source = Source()
     settings: Mapping[str, Any] = field(default_factory=dict)
-    settings_lines: Mapping[str, int] = field(default_factory=dict)
 
     def walk_sections(self) -> Iterator[Section]:
         """Every section, nested ones included, in file order."""
