@@ -225,6 +225,16 @@ def test_non_http_links_are_skipped_with_a_warning_and_anchors_silently() -> Non
     )
 
 
+def test_links_the_catalog_would_refuse_are_skipped_saying_why() -> None:
+    result = import_markdown("- [a](https://x.example.invalid:99999/) [b](https:///p) "
+                             "[c](https://c.example.invalid/)\n")
+    assert result.warnings == (
+        "list.md:1: skipped link 'https://x.example.invalid:99999/' "
+        "(not a valid URL: Port out of range 0-65535)",
+        "list.md:1: skipped link 'https:///p' (no host)",
+    )
+
+
 def test_tables_rows_become_entries() -> None:
     text = "## Table\n\n| Name | About |\n|---|---|\n" \
            "| [Tab](https://tab.example.invalid/) | text [more](https://more.example.invalid/) |\n"

@@ -34,7 +34,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from curatorbot.catalog.edit import plain_ok
-from curatorbot.catalog.load import decode_text
+from curatorbot.catalog.load import decode_text, url_problem
+from curatorbot.catalog.render import default_label
 from curatorbot.errors import CatalogError
 
 CleanFn = Callable[[str], str]
@@ -405,7 +406,7 @@ class _Builder:
             self.current.links.extend(links)
             return
         for link in links:
-            title = link.label or _host(link.url)
+            title = link.label or default_label(link.url)
             self.warnings.append(f"{self.name}:{line}: link {link.url} stands outside any "
                                  f"entry; it became the entry '{title}'")
             self.add(ImportedEntry(title, line, [link]))
@@ -422,9 +423,12 @@ class _Builder:
             if not href or href.startswith("#"):
                 continue
             url = _encode_spaces(self.clean(href))
-            problem = _url_problem(url)
-            if problem:
-                self.warnings.append(f"{self.name}:{line}: skipped link '{href}' ({problem})")
+            problem = url_problem(url)
+            if problem is not None:
+                message, detail, _hint = problem
+                reason = message.split(" ", 1)[1]  # "is not an http(s) URL": drop the verb
+                reason += f": {detail}" if detail else ""
+                self.warnings.append(f"{self.name}:{line}: skipped link '{href}' ({reason})")
                 continue
             out.append(ImportedLink(url, raw.label, line))
         return out
@@ -442,7 +446,7 @@ class _Builder:
                               len(head))
             title = _plain(head[:first_link])
         title = title.strip(" -–—:|,;")
-        return title or links[0].label or _host(links[0].url)
+        return title or links[0].label or default_label(links[0].url)
 
     def bold_entry(self, children: list[Token], block: _Block) -> ImportedEntry:
         """`**Title** (suffix) - Author - Provider - [label](url) | ...` and its description."""
@@ -462,7 +466,7 @@ class _Builder:
         for segment in segments[1:]:
             self.credit(entry, segment)
         if not entry.title and entry.links:
-            entry.title = entry.links[0].label or _host(entry.links[0].url)
+            entry.title = entry.links[0].label or default_label(entry.links[0].url)
         return entry
 
     @staticmethod
@@ -500,7 +504,7 @@ class _Builder:
             entry.links = list(unique.values())
             if entry.links:
                 if not entry.title:  # '**[](url)**': the catalog needs a title
-                    entry.title = entry.links[0].label or _host(entry.links[0].url)
+                    entry.title = entry.links[0].label or default_label(entry.links[0].url)
                 kept.append(entry)
             else:
                 self.warnings.append(f"{self.name}:{entry.line}: '{_short(entry.title)}' has "
@@ -556,24 +560,6 @@ def _looks_like_org(text: str) -> bool:
 
 def _encode_spaces(url: str) -> str:
     return re.sub(r"\s", lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), url)
-
-
-def _url_problem(url: str) -> str:
-    """Why the catalog would refuse this URL, or '' when it is a usable http(s) URL."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as exc:
-        return f"not a valid URL: {exc}"
-    if parts.scheme not in ("http", "https"):
-        return "not an http(s) URL"
-    if not parts.hostname:
-        return "no host"
-    return ""
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
 # -- kinds -------------------------------------------------------------------------------

@@ -537,8 +537,11 @@ class _Builder:
         def read(key: str, line: int) -> None:
             if key == "url":
                 url = self.text(f"{what}: 'url'", required=_REQUIRED["url"])
-                if url:
-                    self.check_url(line, url)
+                problem = url_problem(url) if url else None
+                if problem is not None:
+                    message, detail, hint = problem
+                    self.problem(line, f"'{url}' {message}" + (f" ({detail})" if detail else ""),
+                                 hint, "url")
                 values["url"], values["url_line"] = url, line
             elif key == "label":
                 values["label"] = self.text(f"{what}: 'label'")
@@ -551,23 +554,6 @@ class _Builder:
         return Link(url=values.get("url", ""), line=values.get("url_line", line or 0),
                     label=values.get("label", ""), ignore=values.get("ignore", False),
                     bot=values.get("bot", {}), entry_id=entry_id, index=index)
-
-    def check_url(self, line: int, url: str) -> None:
-        try:
-            parts = urlsplit(url)
-            parts.port  # noqa: B018 - raises ValueError for a bad port
-        except ValueError as exc:
-            self.problem(line, f"'{url}' is not a valid URL ({exc})", code="url")
-            return
-        if parts.scheme not in ("http", "https"):
-            self.problem(line, f"'{url}' is not an http(s) URL",
-                         "use an absolute http:// or https:// address", "url")
-        elif not parts.hostname:
-            self.problem(line, f"'{url}' has no host", "write the full address with its host",
-                         "url")
-        elif any(c.isspace() for c in url):
-            self.problem(line, f"'{url}' contains white space", "percent-encode it as %20",
-                         "url")
 
     def bot(self, what: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -584,6 +570,26 @@ class _Builder:
 
         self.mapping(f"'bot' of {what}", tuple(BOT_KEYS), read)
         return out
+
+
+def url_problem(url: str) -> tuple[str, str, str] | None:
+    """Why a catalog refuses `url`, or None for a usable http(s) URL.
+
+    (message, detail, hint): what is wrong, said after the URL and opening with its verb
+    ("is not an http(s) URL"); the parser's own complaint when it could not read the URL at
+    all, else ""; and what to do, or ""."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        return "is not a valid URL", str(exc), ""
+    if parts.scheme not in ("http", "https"):
+        return "is not an http(s) URL", "", "use an absolute http:// or https:// address"
+    if not parts.hostname:
+        return "has no host", "", "write the full address with its host"
+    if any(c.isspace() for c in url):
+        return "contains white space", "", "percent-encode it as %20"
+    return None
 
 
 def _expected(types: tuple[type, ...]) -> str:
