@@ -97,6 +97,21 @@ def test_empty_or_linkless_input_is_exit_3_with_one_line(tmp_path: Path, content
     assert len(err.splitlines()) == 1
 
 
+def test_an_unreadable_file_is_exit_3_with_one_line(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "locked.md"
+    path.write_text("- [A](https://a.example.invalid/)\n", encoding="utf-8")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # as chmod 000 would, even for root
+    code, out, err = run("import", str(path))
+    assert code == 3 and out == ""
+    assert err == f"curatorbot: error: {path}: cannot read (Permission denied); " \
+                  "check its permissions\n"
+
+
 def test_malformed_markdown_still_imports_its_links(tmp_path: Path) -> None:
     path = tmp_path / "messy.md"
     path.write_text("## Unclosed\n\n**bold never closed [A](https://a.example.invalid/)\n\n"

@@ -34,7 +34,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from curatorbot.catalog.edit import plain_ok
-from curatorbot.catalog.load import decode_text, url_problem
+from curatorbot.catalog.load import url_problem
 from curatorbot.catalog.render import default_label
 from curatorbot.errors import CatalogError
 
@@ -105,11 +105,6 @@ class ImportResult:
 def strip_url(url: str) -> str:
     """The default clean hook: the URL without surrounding white space."""
     return url.strip()
-
-
-def decode_markdown(data: bytes, name: str) -> str:
-    """UTF-8 text (BOM dropped); CatalogInvalid naming the line of the first bad byte."""
-    return decode_text(data, name)
 
 
 def import_markdown(text: str, name: str = "list.md", *, clean: CleanFn = strip_url

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from curatorbot.catalog.importer import decode_markdown, import_markdown
-from curatorbot.catalog.load import parse_catalog
+from curatorbot.catalog.importer import import_markdown, strip_url
+from curatorbot.catalog.load import parse_catalog, read_text
 from curatorbot.commands.common import open_output, output_option
 from curatorbot.errors import CatalogInvalid
 from curatorbot.urls import clean_url
@@ -24,8 +24,8 @@ def import_(markdown: Path, output: Path | None, keep_urls: bool) -> None:
     """Turn a Markdown link list (headings, list items or bold titles with links) into
     catalog YAML. Summaries are left for you to write (exit 0, or 3 for unusable input)."""
     name = str(markdown)
-    clean = (lambda url: url.strip()) if keep_urls else clean_url
-    result = import_markdown(decode_markdown(markdown.read_bytes(), name), name, clean=clean)
+    clean = strip_url if keep_urls else clean_url
+    result = import_markdown(read_text(markdown), name, clean=clean)
     try:  # the importer must only ever write catalogs that load
         parse_catalog(result.text, str(output or "<import>"))
     except CatalogInvalid as exc:  # pragma: no cover - a bug in the importer, not the input
