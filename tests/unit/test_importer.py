@@ -335,7 +335,7 @@ def test_url_kind(url: str, kind: str) -> None:
     ("Stuff", "webpage", "https://lms.example.invalid/course/index.php", "course"),
 ])
 def test_guess_kind(title: str, label: str, url: str, kind: str) -> None:
-    assert guess_kind(title, [ImportedLink(url, label, 1)]) == kind
+    assert guess_kind(title, [ImportedLink(url, label)]) == kind
 
 
 def test_slugify() -> None:

@@ -62,7 +62,6 @@ class ImportedLink:
 
     url: str
     label: str
-    line: int
 
 
 @dataclass
@@ -82,7 +81,6 @@ class ImportedSection:
     """A heading and what stands under it."""
 
     title: str
-    line: int
     level: int
     entries: list[ImportedEntry] = field(default_factory=list)
     sections: list[ImportedSection] = field(default_factory=list)
@@ -318,10 +316,9 @@ class _Builder:
         self.name = name
         self.clean = clean
         self.warnings = warnings
-        self.root = ImportedSection("", 0, 0)
+        self.root = ImportedSection("", 0)
         self.stack: list[ImportedSection] = [self.root]
         self.current: ImportedEntry | None = None
-        self.candidates: list[ImportedEntry] = []
         self.doc_title = ""
         self.title_h1: _Block | None = None
 
@@ -346,7 +343,7 @@ class _Builder:
             return
         while self.stack[-1].level >= block.level and len(self.stack) > 1:
             self.stack.pop()
-        section = ImportedSection(title, block.line, block.level)
+        section = ImportedSection(title, block.level)
         self.stack[-1].sections.append(section)
         self.stack.append(section)
         self.attach(block)
@@ -425,7 +422,7 @@ class _Builder:
                 reason += f": {detail}" if detail else ""
                 self.warnings.append(f"{self.name}:{line}: skipped link '{href}' ({reason})")
                 continue
-            out.append(ImportedLink(url, raw.label, line))
+            out.append(ImportedLink(url, raw.label))
         return out
 
     def item_title(self, children: list[Token], links: list[ImportedLink]) -> str:
@@ -485,8 +482,7 @@ class _Builder:
         self.prune(self.root)
         sections = list(self.root.sections)
         if self.root.entries:
-            general = ImportedSection("General", self.root.entries[0].line, 1,
-                                      entries=self.root.entries)
+            general = ImportedSection("General", 1, entries=self.root.entries)
             sections.insert(0, general)
         return sections
 
