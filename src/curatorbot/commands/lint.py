@@ -30,8 +30,9 @@ def lint(ctx: click.Context, catalog: Path, fmt: str, output: Path | None, fix: 
     try:
         text, bom = read_raw(catalog)
         findings = lint_catalog(parse_catalog(text, name))
-        if fix and fix_edits(findings):
-            text = apply_edits(text, fix_edits(findings), name)
+        edits = fix_edits(findings) if fix else []
+        if edits:
+            text = apply_edits(text, edits, name)
             write_atomic(catalog, text, bom)
             fixed = [f for f in findings if f.fix is not None]
             findings = lint_catalog(parse_catalog(text, name))
