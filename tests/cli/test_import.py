@@ -19,6 +19,9 @@ SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "ml-resources.md"
 
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception  # ended by exiting, not by an exception that escaped the CLI
+    assert "unexpected error" not in result.output, result.output
     return result.exit_code, result.stdout, result.stderr
 
 

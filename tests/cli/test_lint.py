@@ -33,6 +33,9 @@ DIRTY = MINIMAL.replace(
 def lint(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["lint", *args])
     assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception  # ended by exiting, not by an exception that escaped the CLI
+    assert "unexpected error" not in result.output, result.output
     return result.exit_code, result.output
 
 
@@ -86,6 +89,7 @@ def test_fix_changes_only_the_urls(write_catalog: Callable[..., Path]) -> None:
     assert urls == ["https://www.youtube.com/watch?v=abc", "https://example.org/book",
                     "HTTP://EXAMPLE.org:80/book/"]
     code, _ = lint("--fix", str(path))
+    assert code == 2  # the duplicate is still there
     assert path.read_bytes() == after  # a second --fix has nothing left to do
 
 

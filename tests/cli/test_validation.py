@@ -15,6 +15,9 @@ from tests.conftest import MINIMAL
 def run_lint(path: Path) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["lint", str(path)])
     assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception  # ended by exiting, not by an exception that escaped the CLI
+    assert "unexpected error" not in result.output, result.output
     return result.exit_code, result.output
 
 
