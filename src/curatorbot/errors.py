@@ -9,11 +9,12 @@ and the exit code below, never a traceback.
     ├── CatalogError                a catalog that cannot be used; exit 3
     │   └── CatalogInvalid          one or more `Problem`s, each with file:line
     ├── StateError                  the run-history database is corrupt or locked; exit 3
+    ├── FileWriteError              a file to write cannot be, or changed during the run; exit 3
     ├── NoNetworkError              nothing could be verified (offline); exit 5
     └── GitHubError                 the GitHub API failed after retries; exit 4
 
 Exit codes (the CLI contract in README.md): 0 success, 1 unexpected error, 2 failing links or
-lint problems, 3 invalid input, 4 GitHub API failure, 5 no network.
+lint problems, 3 invalid input, 4 GitHub API failure, 5 no network, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ EXIT_FAILURES = 2
 EXIT_INVALID = 3
 EXIT_GITHUB = 4
 EXIT_NO_NETWORK = 5
+EXIT_INTERRUPTED = 130
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,13 @@ class CatalogInvalid(CatalogError):
 
 class StateError(CuratorError):
     """The run-history store is corrupt, locked or of an unknown schema version."""
+
+    exit_code = EXIT_INVALID
+
+
+class FileWriteError(CuratorError):
+    """A file curatorbot must write cannot be (read-only, no such folder), or it changed on
+    disk while the run went on; nothing was written to it."""
 
     exit_code = EXIT_INVALID
 

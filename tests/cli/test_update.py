@@ -47,6 +47,7 @@ async def test_dry_run_prints_the_diff_and_writes_neither_catalog_nor_state(
     catalog_bytes, state_bytes = catalog.read_bytes(), world.state.read_bytes()
     state_mtime = world.state.stat().st_mtime_ns
     plan = world.tmp / "out" / "plan.json"
+    plan.parent.mkdir()
     result = await world.update(str(catalog), "--dry-run", "--plan-out", str(plan))
     assert result.code == 2, result.output
     assert catalog.read_bytes() == catalog_bytes

@@ -5,16 +5,16 @@ Edits address values by their path in the YAML tree, e.g.
 spans stays as it was: comments, key order, quoting style, blank lines, indentation, line
 endings and unicode. The text is parsed once (safe composer, which keeps each node's
 character offsets); all edits become splices, and the new text is joined in one pass.
+`read_raw(..., for_writing=True)` reads a catalog to rewrite and `RawCatalog.write` writes it
+back, compare-and-swap, through `curatorbot.files.GuardedFile`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import pathlib
 import re
-import tempfile
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from curatorbot.catalog.load import compose, decode_text, read_bytes
+from curatorbot.files import GuardedFile
 
 Path = tuple[str | int, ...]
 
@@ -308,25 +309,28 @@ def _flow(value: Any) -> str:
 BOM = "\ufeff"
 
 
-def read_raw(path: str | os.PathLike[str]) -> tuple[str, bool]:
-    """A catalog's text for editing, and whether it opened with a BOM (kept on write);
-    CatalogError / CatalogInvalid as for loading when the file cannot be used."""
+@dataclass
+class RawCatalog:
+    """A catalog's text as read for editing, whether it opened with a BOM (kept on write),
+    and, when it is to be rewritten, the guard that writes it back compare-and-swap."""
+
+    text: str
+    bom: bool
+    file: GuardedFile | None = None
+
+    def write(self, text: str) -> None:
+        """Replace the file's content with `text` (FileWriteError, and nothing written, when
+        the file changed on disk since it was read)."""
+        if self.file is None:
+            raise ValueError("this catalog was read without a write guard")
+        self.file.replace(((BOM if self.bom else "") + text).encode("utf-8"))
+
+
+def read_raw(path: str | os.PathLike[str], *, for_writing: bool = False) -> RawCatalog:
+    """A catalog's text for editing; CatalogError / CatalogInvalid as for loading when the
+    file cannot be used. With `for_writing`, also FileWriteError now, before any work, when
+    the file could not be replaced afterwards (read-only file or folder)."""
     data = read_bytes(path)
     text = decode_text(data, str(path))
-    return text, data.startswith(BOM.encode())
-
-
-def write_atomic(path: str | os.PathLike[str], text: str, bom: bool = False) -> None:
-    """Write `text` through a temporary file and a rename: a crash leaves the old file."""
-    target = pathlib.Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write((BOM if bom else "") + text)
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    guard = GuardedFile(pathlib.Path(path), data, "catalog") if for_writing else None
+    return RawCatalog(text, data.startswith(BOM.encode()), guard)

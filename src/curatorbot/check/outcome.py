@@ -23,11 +23,9 @@ from dataclasses import dataclass, field, replace
 from curatorbot.check.classify import NETWORK_KINDS, OUTAGE_KINDS, Kind
 from curatorbot.check.hosts import HostPool
 from curatorbot.check.targets import Place, Target
-from curatorbot.errors import EXIT_FAILURES, EXIT_NO_NETWORK, EXIT_OK
+from curatorbot.errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_NO_NETWORK, EXIT_OK
 from curatorbot.results import LinkResult, Status
 from curatorbot.urls import host_key
-
-EXIT_INTERRUPTED = 130
 
 
 @dataclass(frozen=True)

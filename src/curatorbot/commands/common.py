@@ -10,6 +10,8 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from curatorbot.files import check_output
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_CATALOG = "catalog.yaml"
@@ -23,12 +25,22 @@ def catalog_argument(func: F) -> F:
     )(func)
 
 
-def output_option(func: F) -> F:
-    """--output FILE: write the report there instead of stdout."""
-    return click.option(
-        "--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        help="Write the output to FILE instead of standard output.",
-    )(func)
+def output_path_option(*names: str, help: str) -> Callable[[F], F]:
+    """An option naming a file the command writes: checked as the arguments are parsed,
+    before any network work or catalog write (`files.check_output`: exit 3, one line)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        if value is not None:
+            check_output(value, "/".join(param.opts))
+        return value
+
+    return click.option(*names, type=click.Path(path_type=Path), metavar="FILE",
+                        callback=check, help=help)
+
+
+output_option = output_path_option(
+    "--output", "-o", help="Write the output to FILE instead of standard output.")
+"""--output FILE: write the report there instead of stdout."""
 
 
 def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:

@@ -1,7 +1,10 @@
 """`curatorbot update [CATALOG]`: check + metadata + history, then write the changes.
 
 The catalog file is rewritten with minimal diffs (every byte outside the changed values
-stays as it was), through a temporary file and a rename. `--dry-run` prints the unified
+stays as it was), compare-and-swap through a temporary file and a rename
+(`curatorbot.files.GuardedFile`): a catalog that cannot be replaced, or an output path that
+cannot be written, stops the run before any network work (exit 3); a catalog edited while
+the run went on is left as it is (exit 3, after the report). `--dry-run` prints the unified
 diff instead and leaves both the catalog and the run history untouched (it works on a copy
 of the history). `--plan-out FILE` writes the structured list of changes that
 `curatorbot pr --plan FILE` turns into a pull request. Exit codes are `check`'s.
@@ -20,7 +23,7 @@ from typing import Any
 
 import click
 
-from curatorbot.catalog.edit import read_raw, write_atomic
+from curatorbot.catalog.edit import RawCatalog, read_raw
 from curatorbot.catalog.load import parse_catalog
 from curatorbot.check.targets import catalog_targets
 from curatorbot.commands.check import (
@@ -35,14 +38,16 @@ from curatorbot.commands.common import (
     format_option,
     open_output,
     output_option,
+    output_path_option,
     state_options,
 )
+from curatorbot.errors import FileWriteError
 from curatorbot.plan import Change, dump_plan
 from curatorbot.report import FORMATS, render
 from curatorbot.report.text import LiveProgress
 from curatorbot.settings import Settings
 from curatorbot.state import SQLiteStore, open_store
-from curatorbot.update.run import run_update
+from curatorbot.update.run import UpdateOutcome, run_update
 
 
 @click.command()
@@ -53,8 +58,8 @@ from curatorbot.update.run import run_update
 @state_options
 @click.option("--dry-run", is_flag=True,
               help="Print the unified diff; change neither the catalog nor the run history.")
-@click.option("--plan-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write the changes as JSON (the input of `curatorbot pr --plan`).")
+@output_path_option("--plan-out",
+                    help="Write the changes as JSON (the input of `curatorbot pr --plan`).")
 @click.pass_context
 def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
            resolve: tuple[str, ...], quiet: bool, verbose: bool, state: Path | None,
@@ -68,8 +73,10 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     arguments, 5 no network (nothing verified, nothing written), 130 interrupted.
     """
     name = str(catalog)
-    text, bom = read_raw(catalog)
-    loaded = parse_catalog(text, name)
+    # Read for writing: a catalog that could not be replaced stops the run here, before
+    # any network work; the write at the end is compare-and-swap against these bytes.
+    raw = read_raw(catalog, for_writing=not dry_run)
+    loaded = parse_catalog(raw.text, name)
     settings = build_settings(loaded.settings, {**flags, "max_age": max_age,
                                                 "state": str(state) if state else None})
     resolver = resolver_for(resolve)
@@ -77,26 +84,38 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     with _store(settings, enabled=not no_state, scratch=dry_run) as store, \
             LiveProgress(len(targets), sys.stderr,
                          progress_mode(fmt, quiet, verbose)) as progress:
-        outcome = run_update(loaded, targets, text, settings, store, resolver=resolver,
+        outcome = run_update(loaded, targets, raw.text, settings, store, resolver=resolver,
                              progress=progress)
     for note in outcome.notes:
         click.echo(f"curatorbot: note: {note}", err=True)
+    unwritten: FileWriteError | None = None
     if not (outcome.report.network_down or outcome.report.interrupted):
-        if plan_out is not None:
-            plan_out.parent.mkdir(parents=True, exist_ok=True)
-            plan_out.write_text(dump_plan(outcome.changes), encoding="utf-8")
-        if dry_run:
-            sys.stdout.write(unified_diff(outcome.old_text, outcome.new_text, name))
-        elif outcome.changed:
-            write_atomic(catalog, outcome.new_text, bom)
-        if fmt == "text" and not quiet:
+        try:
+            _write(raw, outcome, name, dry_run=dry_run, plan_out=plan_out)
+        except FileWriteError as exc:  # the report is still printed, then exit 3
+            unwritten = exc
+        if fmt == "text" and not quiet and unwritten is None:
             _describe(outcome.changes, name, written=outcome.changed and not dry_run)
     # The report goes to --output, else stdout; a dry run keeps stdout for the diff.
     destination = (contextlib.nullcontext(sys.stderr) if output is None and dry_run
                    else open_output(output))
     with destination as stream:
         render(outcome.report, fmt, stream, color=fmt == "text" and stream.isatty())
+    if unwritten is not None:
+        raise unwritten
     finish(ctx, outcome.report)
+
+
+def _write(raw: RawCatalog, outcome: UpdateOutcome, name: str, *, dry_run: bool,
+           plan_out: Path | None) -> None:
+    """The catalog (or, for a dry run, its diff on stdout), then the plan: no plan is
+    written for changes that could not be written into the catalog."""
+    if dry_run:
+        sys.stdout.write(unified_diff(outcome.old_text, outcome.new_text, name))
+    elif outcome.changed:
+        raw.write(outcome.new_text)
+    if plan_out is not None:
+        plan_out.write_text(dump_plan(outcome.changes), encoding="utf-8")
 
 
 @contextlib.contextmanager
