@@ -3,7 +3,9 @@
 Each command lives in its own module under `curatorbot.commands`; this module only wires
 them together and turns every `CuratorError` into one line per problem on stderr plus the
 exit code of the contract (README.md), never a traceback. Unexpected exceptions exit 1 with
-a one-line message; `CURATORBOT_DEBUG=1` shows the traceback.
+a one-line message; `CURATORBOT_DEBUG=1` shows the traceback. Ctrl-C exits 130 with one line,
+whatever the command was doing (a command that can report what it did so far, like `check`
+and `update`, prints that report and exits 130 itself).
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ import click
 
 from curatorbot import __version__
 from curatorbot.commands import COMMANDS, load_command
-from curatorbot.errors import EXIT_INVALID, EXIT_UNEXPECTED, CatalogInvalid, CuratorError
+from curatorbot.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_UNEXPECTED,
+    CatalogInvalid,
+    CuratorError,
+)
 
 
 def report_error(error: CuratorError) -> None:
@@ -46,6 +54,9 @@ class CuratorGroup(click.Group):
         except CuratorError as exc:
             report_error(exc)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("curatorbot: interrupted (Ctrl-C)", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:

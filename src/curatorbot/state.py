@@ -130,6 +130,29 @@ class EtagCache(Protocol):
         ...
 
 
+class PendingEtags:
+    """An `EtagCache` over `store` that keeps new ETags in memory until `commit()`: a run
+    that ends broken (interrupted, no network) leaves the stored ones as they were."""
+
+    def __init__(self, store: EtagCache) -> None:
+        self._store = store
+        self._new: dict[str, CachedResponse] = {}
+
+    def get_etag(self, url: str) -> CachedResponse | None:
+        """The ETag and body this run learnt for `url`, else the stored ones."""
+        return self._new.get(url) or self._store.get_etag(url)
+
+    def put_etag(self, url: str, etag: str, body: str) -> None:
+        """Remember `url`'s ETag and body until `commit()`."""
+        self._new[url] = CachedResponse(etag=etag, body=body)
+
+    def commit(self) -> None:
+        """Store every ETag this run learnt."""
+        for url, cached in self._new.items():
+            self._store.put_etag(url, cached.etag, cached.body)
+        self._new.clear()
+
+
 class StateStore(EtagCache, Protocol):
     """What `update` needs from run history; SQLite is one implementation."""
 

@@ -163,15 +163,30 @@ class World:
         """Any other command through CliRunner (no extra options)."""
         return await asyncio.to_thread(self.invoke, *args)
 
+    def process_env(self, **extra: str | None) -> dict[str, str]:
+        """The environment of a `python -m curatorbot` process: this one's without GITHUB_*,
+        then `env(**extra)` (a None value leaves the variable out)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+        env.update({k: v for k, v in self.env(**extra).items() if v is not None})
+        env["PYTHONPATH"] = str(ROOT / "src")
+        return env
+
     async def subprocess(self, *args: str) -> Result:
         """`python -m curatorbot update ...` as a real process."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-        env.update({k: v for k, v in self.env().items() if v is not None})
-        env["PYTHONPATH"] = str(ROOT / "src")
         command = [sys.executable, "-m", "curatorbot", "update", *self.base_args(), *args]
         done = await asyncio.to_thread(subprocess.run, command, capture_output=True,
-                                       text=True, env=env, timeout=120, cwd=self.tmp)
+                                       text=True, env=self.process_env(), timeout=120,
+                                       cwd=self.tmp)
         return Result(done.returncode, done.stdout, done.stderr)
+
+    async def spawn(self, *args: str, **env: str | None) -> asyncio.subprocess.Process:
+        """`python -m curatorbot ARGS` started in the background (update gets the world's
+        options), stdout and stderr piped; `env` as for `process_env`."""
+        rest = [*self.base_args(), *args[1:]] if args[0] == "update" else list(args[1:])
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "curatorbot", args[0], *rest, cwd=self.tmp,
+            env=self.process_env(**env), stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
 
 
 def _yaml(value: Any) -> str:

@@ -8,7 +8,8 @@
                        planner.plan_changes ──> edit.apply_edits ──> new text
 
 Nothing is recorded or planned when the run verified nothing (no network) or was
-interrupted: a broken runner must never move the catalog. URLs checked OK within
+interrupted (Ctrl-C): a broken runner must never move the catalog or the history (ETags
+learnt during such a run are dropped too). URLs checked OK within
 `max_age` seconds are not asked again; their last result stands in.
 """
 
@@ -33,7 +34,7 @@ from curatorbot.metadata.registry import ProviderContext, build_providers, colle
 from curatorbot.plan import Change
 from curatorbot.results import ATTENTION_STATUSES, LinkResult, Status
 from curatorbot.settings import Settings
-from curatorbot.state import LinkHistory, RunSummary, StateStore
+from curatorbot.state import LinkHistory, PendingEtags, RunSummary, StateStore
 from curatorbot.update.planner import RunFacts, plan_changes
 
 Progress = Callable[[LinkResult], None]
@@ -73,7 +74,8 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
     to_check = {url: t for url, t in targets.items() if url not in cached}
     rules = UrlRules(settings)
     meta_urls = [url for url, t in targets.items() if not t.ignored and not rules.excluded(url)]
-    context = ProviderContext.from_env(settings, etags=store, environ=environ)
+    etags = PendingEtags(store)
+    context = ProviderContext.from_env(settings, etags=etags, environ=environ)
     report, batch = aio.run(_gather(to_check, meta_urls, settings, context, resolver,
                                         ssl_context, progress, catalog.path))
     report = _merge_cached(report, targets, cached)
@@ -81,6 +83,7 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
                             notes=list(batch.notes), api_requests=batch.requests)
     if report.network_down or report.interrupted:
         return outcome
+    etags.commit()
     report.results = [_apply_gone(r, batch.links.get(r.url)) for r in report.results]
     fresh = [r for r in report.results if r.url not in cached]
     outcome.run = store.record_run(fresh)
@@ -107,11 +110,26 @@ async def _gather(targets: dict[str, Target], meta_urls: list[str], settings: Se
                   context: ProviderContext, resolver: AbstractResolver | None,
                   ssl_context: ssl.SSLContext | None, progress: Progress | None,
                   catalog_path: str) -> tuple[CheckReport, MetadataBatch]:
-    check = check_targets(targets, settings, resolver=resolver, ssl_context=ssl_context,
-                          titles=True, progress=progress, catalog_path=catalog_path)
-    metadata = collect_metadata(meta_urls, build_providers(context))
-    report, batch = await asyncio.gather(check, metadata)
-    return report, batch
+    """The check and the metadata, concurrently. Ctrl-C (cancellation) stops both: the
+    report holds what was checked and says `interrupted`; the metadata is dropped."""
+    check = asyncio.create_task(check_targets(
+        targets, settings, resolver=resolver, ssl_context=ssl_context, titles=True,
+        progress=progress, catalog_path=catalog_path))
+    metadata = asyncio.create_task(collect_metadata(meta_urls, build_providers(context)))
+    try:
+        # `wait`, unlike `gather`, leaves both tasks running when this one is cancelled.
+        await asyncio.wait([check, metadata])
+    except asyncio.CancelledError:
+        check.cancel()
+        metadata.cancel()
+        await asyncio.wait([check, metadata])
+        if check.cancelled():  # stopped before it began: nothing to report
+            raise
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()  # handled: the report says `interrupted`
+        return replace(check.result(), interrupted=True), MetadataBatch()
+    return check.result(), metadata.result()
 
 
 def _merge_cached(report: CheckReport, targets: dict[str, Target],
