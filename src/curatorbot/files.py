@@ -28,6 +28,9 @@ from pathlib import Path
 
 from curatorbot.errors import FileWriteError
 
+# Ask as the process will write: with its effective user and group, where the system can.
+_EFFECTIVE = os.access in os.supports_effective_ids
+
 
 def writable(path: Path, *, folder: bool = False) -> bool:
     """Whether this process may write `path` (enter and create files in it, for a folder),
@@ -37,7 +40,7 @@ def writable(path: Path, *, folder: bool = False) -> bool:
         bits = path.stat().st_mode
     except OSError:
         return False
-    return os.access(path, mode) and bool(bits & 0o222)
+    return os.access(path, mode, effective_ids=_EFFECTIVE) and bool(bits & 0o222)
 
 
 def check_output(path: Path, option: str) -> None:

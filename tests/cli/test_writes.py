@@ -13,7 +13,9 @@ import asyncio
 import hashlib
 import json
 import os
+import shutil
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,3 +224,36 @@ async def test_plan_out_into_a_missing_folder_is_exit_3_before_any_work(world: W
         "give --plan-out another path")
     assert farm_requests(world) == 0 and not world.state.exists()
     assert sha256(catalog) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="needs root, to act as another user")
+def test_a_catalog_of_another_user_keeps_its_owner(tmp_path: Path) -> None:
+    """A file another user owns but lets this one write (a shared catalog) cannot be given
+    back its owner after a rename: it is written in place, so its owner and mode stay."""
+    folder = Path(tempfile.mkdtemp(prefix="curatorbot-shared-"))
+    try:
+        folder.chmod(0o777)
+        catalog = folder / "catalog.yaml"
+        catalog.write_text(DIRTY, encoding="utf-8")
+        catalog.chmod(0o666)  # root's file, writable by everyone
+        runner = CliRunner()
+        # Everything lint needs is imported as root (the interpreter's own files may be
+        # unreadable to the other user): a first run that reads and writes nothing.
+        assert runner.invoke(main, ["lint", str(catalog)]).exit_code == 2
+        os.setegid(65534)
+        os.seteuid(65534)
+        try:
+            result = runner.invoke(main, ["lint", "--fix", str(catalog)])
+        finally:
+            os.seteuid(0)
+            os.setegid(0)
+        assert result.exit_code == 2, result.output  # one duplicate is left to a person
+        assert "Traceback" not in result.output
+        assert "fixed [tracking-params]" in result.stdout
+        assert "pp=" not in catalog.read_text(encoding="utf-8")
+        info = catalog.stat()
+        assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, 0, 0o666)
+        assert [p.name for p in folder.iterdir()] == ["catalog.yaml"]  # no temporary left
+    finally:
+        shutil.rmtree(folder)
