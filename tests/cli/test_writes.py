@@ -109,39 +109,28 @@ async def test_the_replaced_catalog_keeps_mode_owner_and_symlink(world: World) -
         assert (info.st_uid, info.st_gid) == (65534, 65534)
 
 
-async def test_a_read_only_catalog_stops_update_before_any_request(
-        world: World, restore_modes: list[Path]) -> None:
-    catalog = world.catalog([world.url("moved/1")])
-    catalog.chmod(0o444)
-    restore_modes.append(catalog)
-    before = sha256(catalog)
-    result = await world.update(str(catalog))
-    assert result.code == 3, result.output
-    assert one_error(result) == (
-        f"curatorbot: error: {catalog}: the catalog is read-only; make it writable "
-        f"(chmod u+w {catalog}), or run without writing it")
-    assert farm_requests(world) == 0 and not world.state.exists()
-    assert sha256(catalog) == before and stat.S_IMODE(catalog.stat().st_mode) == 0o444
-    # A dry run writes nothing, so it may read a read-only catalog.
-    dry = await world.update(str(catalog), "--dry-run", "--quiet")
-    assert dry.code == 0, dry.output
-    assert sha256(catalog) == before
-
-
-async def test_a_catalog_in_a_read_only_folder_stops_update_before_any_request(
-        world: World, restore_modes: list[Path]) -> None:
+@pytest.mark.parametrize("locked", ["file", "folder"])
+async def test_a_read_only_catalog_or_folder_stops_update_before_any_request(
+        world: World, restore_modes: list[Path], locked: str) -> None:
     folder = world.tmp / "ro"
     folder.mkdir()
     catalog = world.catalog([world.url("moved/1")], name="ro/catalog.yaml")
-    folder.chmod(0o555)
-    restore_modes.append(folder)
+    target, mode = (catalog, 0o444) if locked == "file" else (folder, 0o555)
+    target.chmod(mode)
+    restore_modes.append(target)
     before = sha256(catalog)
     result = await world.update(str(catalog))
     assert result.code == 3, result.output
-    assert one_error(result) == (
-        f"curatorbot: error: {catalog}: its folder {folder} is not writable (the catalog "
-        "is replaced through a temporary file there); make the folder writable")
-    assert farm_requests(world) == 0
+    assert one_error(result) == "curatorbot: error: " + {
+        "file": f"{catalog}: the catalog is read-only; make it writable (chmod u+w "
+                f"{catalog}), or run without writing it",
+        "folder": f"{catalog}: its folder {folder} is not writable (the catalog is replaced "
+                  "through a temporary file there); make the folder writable"}[locked]
+    assert farm_requests(world) == 0 and not world.state.exists()
+    assert sha256(catalog) == before and stat.S_IMODE(target.stat().st_mode) == mode
+    # A dry run writes nothing, so it may read the catalog.
+    dry = await world.update(str(catalog), "--dry-run", "--quiet")
+    assert dry.code == 0, dry.output
     assert sha256(catalog) == before
 
 
