@@ -87,6 +87,13 @@ class GuardedFile:
 
     def replace(self, data: bytes) -> None:
         """Write `data` in place of the file, unless the file changed since it was read."""
+        try:
+            self._replace(data)
+        except OSError as exc:  # full disk, a folder gone...: the old file is whole
+            raise FileWriteError(f"{self.path}: cannot write the {self.what} "
+                                 f"({exc.strerror or exc}); it was left as it was") from None
+
+    def _replace(self, data: bytes) -> None:
         info = self._target.stat()
         fd, tmp = tempfile.mkstemp(prefix=f".{self._target.name}.", dir=self._target.parent)
         try:

@@ -246,3 +246,15 @@ def test_a_catalog_of_another_user_keeps_its_owner(tmp_path: Path) -> None:
         assert [p.name for p in folder.iterdir()] == ["catalog.yaml"]  # no temporary left
     finally:
         shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["check", "render"])
+async def test_an_output_that_fails_while_written_is_exit_3(world: World, command: str) -> None:
+    catalog = world.catalog([world.url("ok/1")])
+    before = sha256(catalog)
+    result = await world.cli(*_command(world, command, catalog, catalog), "-o", "/dev/full")
+    assert result.code == 3, result.output
+    assert one_error(result) == ("curatorbot: error: /dev/full: cannot write (No space left "
+                                 "on device); give another path")
+    assert sha256(catalog) == before

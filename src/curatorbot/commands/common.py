@@ -10,6 +10,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from curatorbot.errors import FileWriteError
 from curatorbot.files import check_output
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,5 +74,9 @@ def open_output(path: Path | None) -> Iterator[IO[str]]:
     if path is None:
         yield sys.stdout
         return
-    with path.open("w", encoding="utf-8", newline="\n") as stream:
-        yield stream
+    try:
+        with path.open("w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+    except OSError as exc:  # checked when parsed, but a disk can be full or change since
+        raise FileWriteError(f"{path}: cannot write ({exc.strerror or exc}); give another "
+                             "path") from None

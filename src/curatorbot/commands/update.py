@@ -115,7 +115,8 @@ def _write(raw: RawCatalog, outcome: UpdateOutcome, name: str, *, dry_run: bool,
     elif outcome.changed:
         raw.write(outcome.new_text)
     if plan_out is not None:
-        plan_out.write_text(dump_plan(outcome.changes), encoding="utf-8")
+        with open_output(plan_out) as stream:
+            stream.write(dump_plan(outcome.changes))
 
 
 @contextlib.contextmanager
