@@ -1,4 +1,5 @@
-"""`curatorbot lint`: schema, duplicate URLs and URL hygiene, without network; `--fix`."""
+"""`curatorbot lint`: schema, duplicate URLs and URL hygiene, without network; `--fix`
+rewrites the catalog compare-and-swap, checked writable before anything else is done."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from curatorbot.errors import EXIT_FAILURES, EXIT_INVALID, EXIT_OK, CatalogInval
 @click.pass_context
 def lint(ctx: click.Context, catalog: Path, fmt: str, output: Path | None, fix: bool) -> None:
     """Validate CATALOG without network: schema, duplicate URLs, tracking parameters and
-    redirect wrappers. Exit 0 when clean, 2 with problems, 3 when the catalog is invalid."""
+    redirect wrappers. Exit 0 when clean, 2 with problems, 3 when the catalog is invalid
+    (or, with --fix, cannot be written), 130 interrupted."""
     name = str(catalog)
     fixed: list[Finding] = []
     try:
