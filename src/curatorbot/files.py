@@ -85,6 +85,12 @@ class GuardedFile:
         except OSError:
             return False
 
+    def _check_unchanged(self) -> None:
+        if not self.unchanged():
+            raise FileWriteError(
+                f"{self.path}: changed on disk while curatorbot was running (edited "
+                "meanwhile?); nothing was written to it: run the command again")
+
     def replace(self, data: bytes) -> None:
         """Write `data` in place of the file, unless the file changed since it was read."""
         try:
@@ -94,6 +100,7 @@ class GuardedFile:
                                  f"({exc.strerror or exc}); it was left as it was") from None
 
     def _replace(self, data: bytes) -> None:
+        self._check_unchanged()  # also when the file was deleted or moved away meanwhile
         info = self._target.stat()
         fd, tmp = tempfile.mkstemp(prefix=f".{self._target.name}.", dir=self._target.parent)
         try:
@@ -103,11 +110,8 @@ class GuardedFile:
                 os.fsync(stream.fileno())
             os.chmod(tmp, stat.S_IMODE(info.st_mode))
             in_place = not _give(tmp, info)
-            # Compared as late as possible: a change made before this line is never lost.
-            if not self.unchanged():
-                raise FileWriteError(
-                    f"{self.path}: changed on disk while curatorbot was running (edited "
-                    f"meanwhile?); nothing was written to it: run the command again")
+            # Compared again as late as possible: a change made before this is never lost.
+            self._check_unchanged()
             if in_place:
                 _overwrite(self._target, data)
             else:
