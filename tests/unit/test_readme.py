@@ -1,0 +1,56 @@
+"""catalog.readme on real files: the compare-and-swap write and where the page goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curatorbot.catalog.readme import Readme, write_if_unchanged
+from curatorbot.errors import CatalogError
+
+TEXT = "# R\r\n<!-- curatorbot:begin -->\r\nold\r\n<!-- curatorbot:end -->\r\ntail"
+
+
+def test_a_readme_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_bytes(TEXT.encode())
+    readme = Readme.read(path)
+    new = readme.with_page("# Page\n")
+    path.write_bytes(TEXT.replace("tail", "a maintainer's edit").encode())
+    with pytest.raises(CatalogError, match=r"README\.md: changed on disk while curatorbot was "
+                                           r"writing it; nothing was written, run the command "
+                                           r"again"):
+        readme.write(new)
+    assert path.read_bytes() == TEXT.replace("tail", "a maintainer's edit").encode()
+
+
+def test_an_unchanged_readme_is_replaced_and_no_temporary_file_is_left(
+        tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_bytes(b"\xef\xbb\xbf" + TEXT.encode())
+    path.chmod(0o640)
+    readme = Readme.read(path)
+    readme.write(readme.with_page("# Page\n\n- item\n"))
+    assert path.read_bytes() == b"\xef\xbb\xbf" + (
+        "# R\r\n<!-- curatorbot:begin -->\r\n\r\n# Page\r\n\r\n- item\r\n\r\n"
+        "<!-- curatorbot:end -->\r\ntail").encode()
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
+
+
+def test_write_if_unchanged_compares_bytes_not_text(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_bytes(b"same text\r\n")
+    with pytest.raises(CatalogError):
+        write_if_unchanged(path, b"same text\n", "new\n")
+    assert path.read_bytes() == b"same text\r\n"
+    write_if_unchanged(path, b"same text\r\n", "new\n")
+    assert path.read_bytes() == b"new\n"
+
+
+def test_lone_cr_line_endings_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_bytes(b"a\r<!-- curatorbot:begin -->\r<!-- curatorbot:end -->\rb")
+    assert Readme.read(path).with_page("x\ny\n") == \
+        "a\r<!-- curatorbot:begin -->\r\rx\ry\r\r<!-- curatorbot:end -->\rb"
