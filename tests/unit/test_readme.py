@@ -33,8 +33,8 @@ def test_an_unchanged_readme_is_replaced_and_no_temporary_file_is_left(
     readme = Readme.read(path)
     readme.write(readme.with_page("# Page\n\n- item\n"))
     assert path.read_bytes() == b"\xef\xbb\xbf" + (
-        "# R\r\n<!-- curatorbot:begin -->\r\n\r\n# Page\r\n\r\n- item\r\n\r\n"
-        "<!-- curatorbot:end -->\r\ntail").encode()
+        b"# R\r\n<!-- curatorbot:begin -->\r\n\r\n# Page\r\n\r\n- item\r\n\r\n"
+        b"<!-- curatorbot:end -->\r\ntail")
     assert path.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
 
