@@ -80,12 +80,18 @@ def _row(change: Change) -> list[str]:
             _evidence(change.evidence)]
 
 
-def pr_body(changes: Sequence[Change], catalog_name: str, limit: int = BODY_LIMIT) -> str:
-    """The body of the update pull request for `changes` to `catalog_name`."""
+def pr_body(changes: Sequence[Change], catalog_name: str, limit: int = BODY_LIMIT, *,
+            readme: str = "") -> str:
+    """The body of the update pull request for `changes` to `catalog_name`; `readme` names
+    the README rendered from the catalog in the same commit, if there is one."""
     counts = _counts(changes)
     total = counted(len(changes), "change", "changes")
     intro = (f"{PR_MARKER}\ncuratorbot proposes **{total}** to {code(catalog_name)}"
              + (f": {', '.join(counts)}." if counts else "."))
+    if readme:
+        intro += (f" {code(readme)} is rendered from the updated catalog in the same commit "
+                  "(between its `curatorbot:begin` and `curatorbot:end` markers), so the "
+                  "page stays in step with the data.")
     sections = [Section(many, heading, HEADER, [_row(c) for c in changes if c.kind == kind])
                 for kind, heading, _, many in KINDS]
     footer = (f"---\n{IGNORE_HINT}\n\nThis pull request is rebuilt from the default branch "
