@@ -11,17 +11,17 @@ from click.testing import CliRunner
 from curatorbot.cli import main
 
 CATALOG = """\
-title: Reading list
+title: Awesome things
 sections:
-  - id: courses
-    title: Courses
+  - id: tools
+    title: Tools
     entries:
-      - id: fast
-        title: Practical Deep Learning
-        kind: course
-        summary: Builds models first, theory later.
+      - id: lychee
+        title: lychee
+        kind: repository
+        summary: A fast link checker, then a slow one.
         links:
-          - url: https://course.example.invalid/
+          - url: https://tools.example.invalid/lychee
 """
 
 BEGIN = "<!-- curatorbot:begin -->"
@@ -105,18 +105,18 @@ def test_check_exits_2_with_a_diff_when_out_of_date_and_writes_nothing(
     assert f"{readme}:{stale_line}: out of date with {catalog}" in err
     assert f"--- a/{readme}\n+++ b/{readme}\n" in err
     assert "\n-- [stale](https://stale.example.invalid/)\n" in err
-    assert "\n+## Courses\n" in err
+    assert "\n+## Tools\n" in err
     assert readme.read_bytes() == old
     assert run("render", str(catalog), "--into", str(readme))[0] == 0
     code, _, err = run("render", str(catalog), "--into", str(readme), "--check")
     assert code == 0 and "up to date" in err
     # The data changes, the page lags: --check sees it.
-    catalog.write_text(CATALOG.replace("theory later", "theory after"), encoding="utf-8")
+    catalog.write_text(CATALOG.replace("a slow one", "a faster one"), encoding="utf-8")
     code, _, err = run("render", str(catalog), "--into", str(readme), "--check")
     assert code == 2
-    changed = [line for line in err.splitlines() if "Builds models" in line]
+    changed = [line for line in err.splitlines() if "A fast link checker" in line]
     assert [line[0] for line in changed] == ["-", "+"]
-    assert changed[1].endswith("theory after.")
+    assert changed[1].endswith("then a faster one.")
 
 
 def test_check_diff_is_kept_short(tmp_path: Path, catalog: Path) -> None:
@@ -169,7 +169,7 @@ def test_into_uses_the_toc_option(tmp_path: Path, catalog: Path) -> None:
     write(readme, f"{BEGIN}\n{END}\n")
     assert run("render", str(catalog), "--into", str(readme), "--no-toc")[0] == 0
     text = readme.read_text(encoding="utf-8")
-    assert "## Courses" in text and "## Contents" not in text
+    assert "## Tools" in text and "## Contents" not in text
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -185,7 +185,9 @@ def test_option_mistakes_exit_3(tmp_path: Path, catalog: Path, args: tuple[str, 
 
 def test_missing_readme_and_invalid_catalog_exit_3(tmp_path: Path, catalog: Path) -> None:
     code, _, err = run("render", str(catalog), "--into", str(tmp_path / "NOPE.md"))
-    assert code == 3 and "NOPE.md: no such file" in err
+    assert code == 3 and err == (
+        f"curatorbot: error: {tmp_path / 'NOPE.md'}: cannot read (No such file or directory); "
+        f"give the path of a README that holds the {BEGIN} and {END} lines\n")
     readme = tmp_path / "README.md"
     old = write(readme, README)
     catalog.write_text("title: [unclosed\n", encoding="utf-8")

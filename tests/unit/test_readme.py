@@ -54,3 +54,13 @@ def test_lone_cr_line_endings_are_kept(tmp_path: Path) -> None:
     path.write_bytes(b"a\r<!-- curatorbot:begin -->\r<!-- curatorbot:end -->\rb")
     assert Readme.read(path).with_page("x\ny\n") == \
         "a\r<!-- curatorbot:begin -->\r\rx\ry\r\r<!-- curatorbot:end -->\rb"
+
+
+def test_a_readme_removed_since_it_was_read_is_not_written_back(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_bytes(TEXT.encode())
+    readme = Readme.read(path)
+    path.unlink()
+    with pytest.raises(CatalogError, match="changed on disk"):
+        readme.write(readme.with_page("# Page\n"))
+    assert list(tmp_path.iterdir()) == []

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curatorbot.catalog.edit import BOM, write_atomic
-from curatorbot.catalog.load import decode_text, read_bytes
+from curatorbot.catalog.load import decode_text
 from curatorbot.errors import CatalogError, CatalogInvalid, Problem
 
 BEGIN = "<!-- curatorbot:begin -->"
@@ -40,7 +40,9 @@ _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
 
 
 @dataclass(frozen=True)
-class _Marker:
+class Marker:
+    """One marker line: which one, its line number and where it starts and ends."""
+
     kind: str  # "begin" or "end"
     line: int
     start: int  # offset of the marker line's first character
@@ -56,9 +58,9 @@ def _lines(text: str) -> Iterator[tuple[int, str, str, int]]:
         yield number, match.group(1), match.group(2), match.start()
 
 
-def _markers(text: str) -> list[_Marker]:
+def _markers(text: str) -> list[Marker]:
     """Every marker line outside fenced code blocks, in file order."""
-    found: list[_Marker] = []
+    found: list[Marker] = []
     fence = ""
     for number, content, newline, start in _lines(text):
         opening = _FENCE.fullmatch(content)
@@ -71,7 +73,7 @@ def _markers(text: str) -> list[_Marker]:
             continue
         marker = _MARKER.fullmatch(content)
         if marker:
-            found.append(_Marker(marker.group(1), number, start,
+            found.append(Marker(marker.group(1), number, start,
                                  start + len(content) + len(newline), newline))
     return found
 
@@ -80,7 +82,7 @@ def _problem(name: str, line: int, message: str, hint: str) -> CatalogInvalid:
     return CatalogInvalid([Problem(name, line, message, hint, code="readme")])
 
 
-def find_block(text: str, name: str) -> tuple[_Marker, _Marker]:
+def find_block(text: str, name: str) -> tuple[Marker, Marker]:
     """The one begin/end pair of `text`; CatalogInvalid naming the line that is wrong."""
     markers = _markers(text)
     if not markers:
@@ -110,19 +112,24 @@ def find_block(text: str, name: str) -> tuple[_Marker, _Marker]:
 
 @dataclass(frozen=True)
 class Readme:
-    """A README as read: its path, its bytes, and their text without the BOM."""
+    """A README as read: its path, its bytes, their text without the BOM, and its markers."""
 
     path: Path
     data: bytes
     text: str
+    begin: Marker
+    end: Marker
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> Readme:
-        """Read the README and check its markers (CatalogError / CatalogInvalid, exit 3)."""
-        data = read_bytes(path)
-        readme = cls(Path(path), data, decode_text(data, str(path)))
-        find_block(readme.text, str(path))
-        return readme
+        """Read the README and find its markers (CatalogError / CatalogInvalid, exit 3)."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise CatalogError(f"{path}: cannot read ({exc.strerror}); give the path of a "
+                               f"README that holds the {BEGIN} and {END} lines") from None
+        text = decode_text(data, str(path))
+        return cls(Path(path), data, text, *find_block(text, str(path)))
 
     @property
     def bom(self) -> bool:
@@ -131,12 +138,11 @@ class Readme:
     def with_page(self, page: str) -> str:
         """The README's text (BOM included) with `page` between the marker lines, set off
         by one blank line on each side and written with the begin marker's line ending."""
-        begin, end = find_block(self.text, str(self.path))
         block = "\n" + page.rstrip("\n") + "\n\n"
-        if begin.newline != "\n":
-            block = block.replace("\n", begin.newline)
-        return (BOM if self.bom else "") + self.text[:begin.stop] + block \
-            + self.text[end.start:]
+        if self.begin.newline != "\n":
+            block = block.replace("\n", self.begin.newline)
+        return (BOM if self.bom else "") + self.text[:self.begin.stop] + block \
+            + self.text[self.end.start:]
 
     def write(self, new_text: str) -> None:
         """Replace the file with `new_text` (BOM included) if it still holds what was read
@@ -148,7 +154,11 @@ def write_if_unchanged(path: str | os.PathLike[str], expected: bytes, new_text: 
     """Write `new_text` to `path` only if the file still holds `expected`; otherwise write
     nothing and raise CatalogError (exit 3). The write goes through a temporary file and a
     rename, so a crash leaves the old file."""
-    if read_bytes(path) != expected:
+    try:
+        current: bytes | None = Path(path).read_bytes()
+    except OSError:
+        current = None
+    if current != expected:
         raise CatalogError(f"{path}: changed on disk while curatorbot was writing it; "
                            "nothing was written, run the command again")
     bom = new_text.startswith(BOM)
