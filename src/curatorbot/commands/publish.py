@@ -130,14 +130,20 @@ def _readme_file(catalog: Path, catalog_in_repo: str, readme: Path | None,
     to the working directory), else the catalog's `readme` setting (relative to the
     catalog), else none."""
     if readme is not None:
-        return readme, _repo_path(readme, None, "--readme")
-    if not setting:
+        local, in_repo = readme, _repo_path(readme, None, "--readme")
+    elif setting:
+        local = catalog.parent / setting
+        in_repo = posixpath.normpath(posixpath.join(posixpath.dirname(catalog_in_repo),
+                                                    setting))
+        if in_repo == ".." or in_repo.startswith("../"):
+            raise UsageError(f"readme: {setting!r} leads outside the repository from "
+                             f"{catalog_in_repo}; give a path relative to the catalog inside it")
+    else:
         return None
-    in_repo = posixpath.normpath(posixpath.join(posixpath.dirname(catalog_in_repo), setting))
-    if in_repo == ".." or in_repo.startswith("../"):
-        raise UsageError(f"readme: {setting!r} leads outside the repository from "
-                         f"{catalog_in_repo}; give a path relative to the catalog inside it")
-    return catalog.parent / setting, in_repo
+    if in_repo == catalog_in_repo:
+        raise UsageError(f"the README to render into is the catalog itself ({in_repo}); "
+                         "name the README in the `readme` setting or --readme")
+    return local, in_repo
 
 
 def _read_plan(path: Path | None) -> list[Change]:
@@ -190,8 +196,9 @@ def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, readme: 
         fields.append(("readme", in_repo))
     branch = branch or settings.branch
     labels = labels or settings.labels
-    title = pr_title(changes)
-    body = pr_body(changes, path, readme=readme_file[1] if readme_file else "")
+    readme_in_repo = readme_file[1] if readme_file else ""
+    title = pr_title(changes, readme_in_repo)
+    body = pr_body(changes, path, readme=readme_in_repo)
     spec = PullRequestSpec(files=files, title=title, body=body, branch=branch,
                            labels=tuple(labels), commit_message=commit_message(title))
     _publish("pr", [*fields, ("branch", branch), ("labels", ", ".join(labels)),

@@ -49,9 +49,12 @@ def _counts(changes: Sequence[Change]) -> list[str]:
             if (n := sum(1 for c in changes if c.kind == kind))]
 
 
-def pr_title(changes: Sequence[Change]) -> str:
-    """`curatorbot: catalog update (2 redirects, 1 dead link)`."""
+def pr_title(changes: Sequence[Change], readme: str = "") -> str:
+    """`curatorbot: catalog update (2 redirects, 1 dead link)`; with no change but a README
+    to render, `curatorbot: README.md rendered from the catalog`."""
     counts = _counts(changes)
+    if readme and not counts:
+        return f"curatorbot: {readme} rendered from the catalog"
     return "curatorbot: catalog update" + (f" ({', '.join(counts)})" if counts else "")
 
 
@@ -88,7 +91,11 @@ def pr_body(changes: Sequence[Change], catalog_name: str, limit: int = BODY_LIMI
     total = counted(len(changes), "change", "changes")
     intro = (f"{PR_MARKER}\ncuratorbot proposes **{total}** to {code(catalog_name)}"
              + (f": {', '.join(counts)}." if counts else "."))
-    if readme:
+    if readme and not changes:
+        intro = (f"{PR_MARKER}\n{code(readme)} no longer shows what {code(catalog_name)} "
+                 "holds: curatorbot renders it from the catalog (between its "
+                 "`curatorbot:begin` and `curatorbot:end` markers).")
+    elif readme:
         intro += (f" {code(readme)} is rendered from the updated catalog in the same commit "
                   "(between its `curatorbot:begin` and `curatorbot:end` markers), so the "
                   "page stays in step with the data.")

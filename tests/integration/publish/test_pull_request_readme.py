@@ -118,6 +118,10 @@ def test_a_stale_readme_alone_is_proposed(bot: Bot, repo: Repo) -> None:
     result = bot.pr(with_setting(CATALOG), [])
     assert result.exit_code == 0, result.output
     assert "pull request #1: created" in result.output
+    pull = repo.threads[1]
+    assert pull.title == "curatorbot: README.md rendered from the catalog"
+    assert (pull.body or "").startswith("<!-- curatorbot:pull-request -->\n`README.md` no "
+                                        "longer shows what `catalog.yaml` holds")
     assert repo.file_text("curatorbot/update", "catalog.yaml") == with_setting(CATALOG)
     assert repo.file_text("curatorbot/update", "README.md") == \
         rendered(bot.workdir, with_setting(CATALOG))
@@ -173,6 +177,7 @@ def test_readme_option_overrides_the_setting(bot: Bot, repo: Repo) -> None:
     ("readme: ../README.md", "readme: '../README.md' leads outside the repository from "
      "catalog.yaml"),
     ("readme: 42", "catalog.yaml:3: setting 'readme'"),
+    ("readme: ./catalog.yaml", "the README to render into is the catalog itself"),
 ])
 def test_bad_readme_settings_exit_3_before_any_api_call(
         bot: Bot, repo: Repo, fake_github: FakeGitHub, setting: str, message: str) -> None:
