@@ -186,3 +186,18 @@ def test_bad_readme_settings_exit_3_before_any_api_call(
     assert result.stderr.startswith(f"curatorbot: error: {message}")
     assert len(result.stderr.splitlines()) == 1
     assert fake_github.log == []
+
+
+def test_a_human_commit_on_the_branch_is_respected_for_both_files(
+        bot: Bot, repo: Repo, fake_github: FakeGitHub) -> None:
+    assert bot.pr(with_setting(updated_catalog(1)), changes(1)).exit_code == 0
+    human = repo.commit_files("curatorbot/update", {"README.md": "# edited by hand\n"},
+                              "Fix the README by hand")
+    mark = fake_github.mark()
+    result = bot.pr(with_setting(updated_catalog(2)), changes(2))
+    assert result.exit_code == 0, result.output
+    assert "pull request #1: held" in result.output
+    assert repo.refs[BRANCH] == human
+    assert repo.file_text("curatorbot/update", "README.md") == "# edited by hand\n"
+    assert [r.path for r in fake_github.writes(mark)] == [
+        f"/repos/{REPOSITORY}/issues/1/comments"]
