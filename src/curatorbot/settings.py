@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from curatorbot import PROJECT_URL, __version__
@@ -68,6 +69,9 @@ class Settings:
     state: str = ".curatorbot/state.sqlite"
     branch: str = "curatorbot/update"
     labels: tuple[str, ...] = ("curatorbot",)
+    # A README that `pr` re-renders between its markers and commits with the catalog
+    # (a path relative to the catalog's directory); "" for none.
+    readme: str = ""
 
     def merged(self, values: Mapping[str, Any]) -> Settings:
         """A copy with `values` applied (None values are skipped), each one checked."""
@@ -97,6 +101,10 @@ class Settings:
             raise UsageError("outage_after must be at least 2 (URLs of one host)")
         if not 0 < self.unhealthy_share <= 1:
             raise UsageError("unhealthy_share must be a fraction in (0, 1]")
+        if self.readme and (PurePosixPath(self.readme).is_absolute() or "\\" in self.readme
+                            or PureWindowsPath(self.readme).drive or self.readme.endswith("/")):
+            raise UsageError(f"readme: {self.readme!r} must be a file's path relative to the "
+                             "catalog, with forward slashes, e.g. README.md")
         for pattern in (*self.exclude, *self.include):
             try:
                 re.compile(pattern)
@@ -127,6 +135,7 @@ SETTING_TYPES: Mapping[str, tuple[type, ...]] = {
     "stars_change_abs": (int,),
     "branch": (str,),
     "labels": (list,),
+    "readme": (str,),
 }
 
 

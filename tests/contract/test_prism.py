@@ -70,7 +70,7 @@ def test_every_gateway_call_passes_the_contract(prism: str) -> None:
     assert commit.tree_sha
     assert gh.file_sha("catalog.yaml", base)
     assert gh.file_sha("docs/deep/catalog.yaml", base)
-    new_sha = gh.create_commit(base_sha, "catalog.yaml", CATALOG, "msg\n\nGenerated-by: x\n")
+    new_sha = gh.create_commit(base_sha, {"catalog.yaml": CATALOG}, "msg\n\nGenerated-by: x\n")
     assert new_sha
     gh.point_branch("curatorbot/brand-new", new_sha)       # POST /git/refs
     assert gh.branch_sha("curatorbot/update")               # caches the ref

@@ -88,6 +88,24 @@ def test_the_action_caches_history_then_runs_update_pr_issue() -> None:
         < runs.index("curatorbot issue")
 
 
+def test_the_actions_readme_input_reaches_pr_through_the_environment(tmp_path: Path) -> None:
+    inputs = load(ACTION)["inputs"]
+    assert inputs["readme"]["default"] == ""
+    [pr] = [s for s in steps(ACTION) if "curatorbot pr" in str(s.get("run", ""))]
+    assert pr["env"]["README"] == "${{ inputs.readme }}"
+    # The step's shell code, run by bash with a stand-in `curatorbot` that shows its argv.
+    stand_in = tmp_path / "curatorbot"
+    stand_in.write_text('#!/bin/sh\nprintf "%s|" "$@"\n', encoding="utf-8")
+    stand_in.chmod(0o755)
+    for readme, args in (("", ""), ("docs/My List.md", "--readme|docs/My List.md|")):
+        done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", str(pr["run"])],
+                              env={"PATH": f"{tmp_path}:/usr/bin:/bin", "README": readme,
+                                   "CATALOG": "catalog.yaml"},
+                              capture_output=True, text=True, check=False, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == f"pr|--catalog|catalog.yaml|--plan|.curatorbot/plan.json|{args}"
+
+
 def test_the_action_keeps_the_health_issue_only_from_a_finished_update() -> None:
     action = steps(ACTION)
     [update] = [s for s in action if "curatorbot update" in str(s.get("run", ""))]

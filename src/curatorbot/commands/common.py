@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -80,3 +81,10 @@ def open_output(path: Path | None) -> Iterator[IO[str]]:
     except OSError as exc:  # checked when parsed, but a disk can be full or change since
         raise FileWriteError(f"{path}: cannot write ({exc.strerror or exc}); give another "
                              "path") from None
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """The change of a file as a unified diff (empty when nothing changed)."""
+    return "".join(difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True),
+        fromfile=f"a/{name}", tofile=f"b/{name}"))

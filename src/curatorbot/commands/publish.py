@@ -1,7 +1,9 @@
 """`curatorbot pr` and `curatorbot issue`: publish the update and the health report on GitHub.
 
 `pr` takes the catalog as `update` wrote it plus the plan file (`update --plan-out`), and
-keeps one pull request for it; `issue` takes a JSON check report and keeps one health issue.
+keeps one pull request for it (with the README re-rendered from the catalog in the same
+commit when the catalog's `readme` setting or `--readme` names one); `issue` takes a JSON
+check report and keeps one health issue.
 Both read GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL; `--dry-run` prints exactly what
 would be sent and needs no token. Both print one outcome line (created, updated, reopened,
 unchanged, closed, held, nothing) and append it to GITHUB_STEP_SUMMARY when that is set.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -22,6 +25,8 @@ import click
 
 from curatorbot.catalog import parse_catalog
 from curatorbot.catalog.load import read_text
+from curatorbot.catalog.readme import Readme
+from curatorbot.catalog.render import render_markdown
 from curatorbot.errors import UsageError
 from curatorbot.jsonfile import read_json
 from curatorbot.plan import Change, plan_from_data
@@ -103,21 +108,42 @@ def _publish(command: str, fields: Sequence[tuple[str, str]], title: str, body: 
         gh.close()
 
 
-def _repo_path(catalog: Path, given: str | None) -> str:
-    """The catalog's path inside the repository, with forward slashes."""
+def _repo_path(local: Path, given: str | None, option: str = "--path-in-repo") -> str:
+    """A file's path inside the repository, with forward slashes: `given`, else `local`
+    relative to the working directory (the repository's root)."""
     if given:
         path = PurePosixPath(given)
     else:
-        local = catalog.resolve()
         try:
-            path = PurePosixPath(local.relative_to(Path.cwd().resolve()).as_posix())
+            path = PurePosixPath(local.resolve().relative_to(Path.cwd().resolve()).as_posix())
         except ValueError:
-            raise UsageError(f"{catalog} is outside the working directory; run from the "
-                             "repository's root or give --path-in-repo") from None
+            raise UsageError(f"{local} is outside the working directory; run from the "
+                             f"repository's root or give {option}") from None
     if path.is_absolute() or ".." in path.parts or not path.name:
-        raise UsageError(f"--path-in-repo {given!r} must be a relative path inside the "
-                         "repository")
+        raise UsageError(f"{option} {given!r} must be a relative path inside the repository")
     return str(path)
+
+
+def _readme_file(catalog: Path, catalog_in_repo: str, readme: Path | None,
+                 setting: str) -> tuple[Path, str] | None:
+    """The README to render into (local path, path in the repository): `--readme` (relative
+    to the working directory), else the catalog's `readme` setting (relative to the
+    catalog), else none."""
+    if readme is not None:
+        local, in_repo = readme, _repo_path(readme, None, "--readme")
+    elif setting:
+        local = catalog.parent / setting
+        in_repo = posixpath.normpath(posixpath.join(posixpath.dirname(catalog_in_repo),
+                                                    setting))
+        if in_repo == ".." or in_repo.startswith("../"):
+            raise UsageError(f"readme: {setting!r} leads outside the repository from "
+                             f"{catalog_in_repo}; give a path relative to the catalog inside it")
+    else:
+        return None
+    if in_repo == catalog_in_repo:
+        raise UsageError(f"the README to render into is the catalog itself ({in_repo}); "
+                         "name the README in the `readme` setting or --readme")
+    return local, in_repo
 
 
 def _read_plan(path: Path | None) -> list[Change]:
@@ -138,31 +164,44 @@ def _read_plan(path: Path | None) -> list[Change]:
               help="The plan of changes written by `curatorbot update --plan-out PATH`.")
 @click.option("--path-in-repo", help="The catalog's path in the repository "
               "(default: --catalog, relative to the working directory).")
+@click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
+              help="A README with curatorbot's markers to re-render from the catalog and "
+              "commit with it (default: the catalog's `readme` setting).")
 @click.option("--branch", help="Branch of the pull request (default: the catalog's "
               "`branch` setting, curatorbot/update).")
 @click.option("--label", "labels", multiple=True,
               help="Label of the pull request, repeatable (default: the `labels` setting).")
 @github_options
-def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, branch: str | None,
-       labels: tuple[str, ...], dry_run: bool, write_interval: float, max_wait: float,
-       backoff: float) -> None:
+def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, readme: Path | None,
+       branch: str | None, labels: tuple[str, ...], dry_run: bool, write_interval: float,
+       max_wait: float, backoff: float) -> None:
     """Keep one pull request with the catalog update on its branch.
 
     The branch is rebuilt from the default branch and force-updated; the pull request is
     closed (and the branch deleted) once the default branch has the update, and left alone
-    with a comment when a person pushed to its branch (outcome "held").
+    with a comment when a person pushed to its branch (outcome "held"). With a README
+    (`--readme` or the `readme` setting), the same commit re-renders it between its markers.
     """
     text = read_text(catalog)
-    settings = Settings().merged(parse_catalog(text, str(catalog)).settings)
+    loaded = parse_catalog(text, str(catalog))
+    settings = Settings().merged(loaded.settings)
     changes = _read_plan(plan_path)
     path = _repo_path(catalog, path_in_repo)
+    files = {path: text}
+    fields = [("file", path)]
+    readme_file = _readme_file(catalog, path, readme, settings.readme)
+    if readme_file is not None:
+        local, in_repo = readme_file
+        files[in_repo] = Readme.read(local).with_page(render_markdown(loaded))
+        fields.append(("readme", in_repo))
     branch = branch or settings.branch
     labels = labels or settings.labels
-    title = pr_title(changes)
-    spec = PullRequestSpec(path=path, text=text, title=title, body=pr_body(changes, path),
-                           branch=branch, labels=tuple(labels),
-                           commit_message=commit_message(title))
-    _publish("pr", [("file", path), ("branch", branch), ("labels", ", ".join(labels)),
+    readme_in_repo = readme_file[1] if readme_file else ""
+    title = pr_title(changes, readme_in_repo)
+    body = pr_body(changes, path, readme=readme_in_repo)
+    spec = PullRequestSpec(files=files, title=title, body=body, branch=branch,
+                           labels=tuple(labels), commit_message=commit_message(title))
+    _publish("pr", [*fields, ("branch", branch), ("labels", ", ".join(labels)),
                     ("title", title)], spec.title, spec.body,
              lambda gh: sync_pull_request(gh, spec),
              dry_run=dry_run, write_interval=write_interval, max_wait=max_wait, backoff=backoff)

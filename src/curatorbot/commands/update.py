@@ -13,7 +13,6 @@ of the history). `--plan-out FILE` writes the structured list of changes that
 from __future__ import annotations
 
 import contextlib
-import difflib
 import shutil
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from curatorbot.commands.common import (
     output_option,
     output_path_option,
     state_options,
+    unified_diff,
 )
 from curatorbot.errors import FileWriteError
 from curatorbot.plan import Change, dump_plan
@@ -134,13 +134,6 @@ def _store(settings: Settings, *, enabled: bool, scratch: bool) -> Iterator[SQLi
         # Messages name the user's file, not the scratch copy that is about to vanish.
         with open_store(settings.merged({"state": str(copy)}), name=str(source)) as store:
             yield store
-
-
-def unified_diff(old: str, new: str, name: str) -> str:
-    """The change of the catalog as a unified diff (empty when nothing changed)."""
-    return "".join(difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True),
-        fromfile=f"a/{name}", tofile=f"b/{name}"))
 
 
 def _describe(changes: list[Change], name: str, *, written: bool) -> None:

@@ -238,15 +238,17 @@ class GitHubRepo:
             return None if isinstance(content, list) else str(content.sha)
         return self._find(f"reading {path} on {ref}", get)
 
-    def create_commit(self, parent_sha: str, path: str, text: str, message: str) -> str:
-        """A new commit on top of `parent_sha` whose tree has `path` set to `text`."""
+    def create_commit(self, parent_sha: str, files: Mapping[str, str], message: str) -> str:
+        """A new commit on top of `parent_sha` whose tree sets each path of `files` to its
+        text (one tree, one commit, however many files)."""
         parent = self._objects.get(("commit", parent_sha))
         if parent is None:
             self.commit(parent_sha)
             parent = self._objects[("commit", parent_sha)]
-        element = InputGitTreeElement(path=path, mode="100644", type="blob", content=text)
+        elements = [InputGitTreeElement(path=path, mode="100644", type="blob", content=text)
+                    for path, text in files.items()]
         tree = self._call("creating the git tree",
-                          lambda: self._repo.create_git_tree([element], base_tree=parent.tree))
+                          lambda: self._repo.create_git_tree(elements, base_tree=parent.tree))
         commit = self._call("creating the commit",
                             lambda: self._repo.create_git_commit(message, tree, [parent]))
         return str(commit.sha)

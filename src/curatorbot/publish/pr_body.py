@@ -49,9 +49,12 @@ def _counts(changes: Sequence[Change]) -> list[str]:
             if (n := sum(1 for c in changes if c.kind == kind))]
 
 
-def pr_title(changes: Sequence[Change]) -> str:
-    """`curatorbot: catalog update (2 redirects, 1 dead link)`."""
+def pr_title(changes: Sequence[Change], readme: str = "") -> str:
+    """`curatorbot: catalog update (2 redirects, 1 dead link)`; with no change but a README
+    to render, `curatorbot: README.md rendered from the catalog`."""
     counts = _counts(changes)
+    if readme and not counts:
+        return f"curatorbot: {readme} rendered from the catalog"
     return "curatorbot: catalog update" + (f" ({', '.join(counts)})" if counts else "")
 
 
@@ -80,12 +83,22 @@ def _row(change: Change) -> list[str]:
             _evidence(change.evidence)]
 
 
-def pr_body(changes: Sequence[Change], catalog_name: str, limit: int = BODY_LIMIT) -> str:
-    """The body of the update pull request for `changes` to `catalog_name`."""
+def pr_body(changes: Sequence[Change], catalog_name: str, limit: int = BODY_LIMIT, *,
+            readme: str = "") -> str:
+    """The body of the update pull request for `changes` to `catalog_name`; `readme` names
+    the README rendered from the catalog in the same commit, if there is one."""
     counts = _counts(changes)
     total = counted(len(changes), "change", "changes")
     intro = (f"{PR_MARKER}\ncuratorbot proposes **{total}** to {code(catalog_name)}"
              + (f": {', '.join(counts)}." if counts else "."))
+    if readme and not changes:
+        intro = (f"{PR_MARKER}\n{code(readme)} no longer shows what {code(catalog_name)} "
+                 "holds: curatorbot renders it from the catalog (between its "
+                 "`curatorbot:begin` and `curatorbot:end` markers).")
+    elif readme:
+        intro += (f" {code(readme)} is rendered from the updated catalog in the same commit "
+                  "(between its `curatorbot:begin` and `curatorbot:end` markers), so the "
+                  "page stays in step with the data.")
     sections = [Section(many, heading, HEADER, [_row(c) for c in changes if c.kind == kind])
                 for kind, heading, _, many in KINDS]
     footer = (f"---\n{IGNORE_HINT}\n\nThis pull request is rebuilt from the default branch "

@@ -1,11 +1,12 @@
 """Keeps exactly one open pull request with the catalog update on a fixed branch.
 
 Each run rebuilds the branch from the default branch's head as one commit that sets the
-catalog file to the updated text, then force-moves the branch there, and rewrites the pull
-request's title and body. What makes it idempotent and safe:
-- nothing is written when the branch already holds exactly that commit's content on the
-  current default head and the pull request already says the same;
-- when the catalog on the default branch already equals the update, the open pull request
+pull request's files (the catalog, and the README rendered from it when the catalog has a
+`readme` setting) to their updated text, then force-moves the branch there, and rewrites the
+pull request's title and body. What makes it idempotent and safe:
+- nothing is written when the branch already holds exactly that commit's content (every
+  file) on the current default head and the pull request already says the same;
+- when every file on the default branch already equals the update, the open pull request
   is closed with a comment and the branch deleted;
 - a branch whose head is not a commit of the bot (a person pushed to it) is never
   overwritten: the bot comments once on the pull request and stops ("held").
@@ -15,6 +16,7 @@ Bot commits are recognised by the `Generated-by: curatorbot` trailer and a singl
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,10 +36,10 @@ def git_blob_sha(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class PullRequestSpec:
-    """What the one pull request should hold and say."""
+    """What the one pull request should hold and say: `files` maps each path in the
+    repository to its text (the catalog first)."""
 
-    path: str
-    text: str
+    files: Mapping[str, str]
     title: str
     body: str
     branch: str
@@ -67,13 +69,18 @@ def closed_comment(base: str) -> str:
             "curatorbot closes it and deletes its branch.")
 
 
+def _holds(gh: GitHubRepo, ref: str, blobs: Mapping[str, str]) -> bool:
+    """Every path on `ref` already has its wanted blob (stops at the first that differs)."""
+    return all(gh.file_sha(path, ref) == blob for path, blob in blobs.items())
+
+
 def sync_pull_request(gh: GitHubRepo, want: PullRequestSpec) -> Outcome:
     """Make the repository hold exactly one open pull request for `want`; say what was done."""
     base = gh.default_branch()
     base_sha = gh.branch_sha(base)
     if base_sha is None:
         return Outcome(KIND, "nothing", detail=f"default branch {base} has no commits")
-    blob = git_blob_sha(want.text.encode("utf-8"))
+    blobs = {path: git_blob_sha(text.encode("utf-8")) for path, text in want.files.items()}
     pulls = gh.open_pulls(want.branch)
     pull = pulls[0] if pulls else None
     head_sha = gh.branch_sha(want.branch)
@@ -85,7 +92,7 @@ def sync_pull_request(gh: GitHubRepo, want: PullRequestSpec) -> Outcome:
         return Outcome(KIND, "held", pull.number if pull else None,
                        f"{want.branch} has commits a person pushed; left alone")
 
-    if gh.file_sha(want.path, base) == blob:
+    if _holds(gh, base, blobs):
         for open_pull in pulls:
             gh.comment_once(open_pull.number, closed_comment(base))
             gh.edit(open_pull.number, state="closed")
@@ -94,12 +101,14 @@ def sync_pull_request(gh: GitHubRepo, want: PullRequestSpec) -> Outcome:
         if pulls or head is not None:
             return Outcome(KIND, "closed", pull.number if pull else None,
                            f"{base} already has the update")
-        return Outcome(KIND, "nothing", detail=f"{want.path} on {base} is up to date")
+        return Outcome(KIND, "nothing",
+                       detail=f"{' and '.join(want.files)} on {base} "
+                              f"{'is' if len(want.files) == 1 else 'are'} up to date")
 
     up_to_date = (head is not None and head.parents == (base_sha,)
-                  and gh.file_sha(want.path, want.branch) == blob)
+                  and _holds(gh, want.branch, blobs))
     if not up_to_date:
-        new_sha = gh.create_commit(base_sha, want.path, want.text, want.commit_message)
+        new_sha = gh.create_commit(base_sha, want.files, want.commit_message)
         gh.point_branch(want.branch, new_sha)
 
     labels = list(want.labels)
