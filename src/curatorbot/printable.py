@@ -1,0 +1,35 @@
+"""Text from outside (servers, APIs, web pages) made safe to print on one line.
+
+`one_line(value, limit)` is the one sanitiser every output path shares: terminal escape
+sequences (ANSI CSI/OSC, C1 controls) are removed, control, format (bidi overrides,
+zero-width) and unassigned characters become spaces, whitespace runs (newlines included)
+collapse to one space, and the text is cut to `limit` characters with an ellipsis.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ELLIPSIS = "…"
+
+_WHITESPACE = re.compile(r"\s+")
+# ESC-introduced terminal sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \),
+# and the two-character escapes (ESC followed by one of @-Z \ ] ^ _).
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\^_])")
+
+
+def _visible(char: str) -> bool:
+    """False for control, format (bidi overrides, zero-width) and unassigned characters."""
+    return unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+
+
+def one_line(value: object, limit: int) -> str:
+    """`value` as one line of visible characters, at most `limit` long (with an ellipsis)."""
+    text = _ESCAPE_SEQUENCE.sub(" ", str(value))
+    text = "".join(c if _visible(c) else " " for c in text)
+    text = _WHITESPACE.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + ELLIPSIS
+    return text
