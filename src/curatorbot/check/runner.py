@@ -61,7 +61,7 @@ from curatorbot.check.classify import (
 )
 from curatorbot.check.hosts import HostPool
 from curatorbot.check.netguard import GuardedResolver, literal_ip_refused
-from curatorbot.check.outcome import CheckReport, apply_host_guard
+from curatorbot.check.outcome import CheckReport, GuardedProgress, apply_host_guard
 from curatorbot.check.retry import with_retries
 from curatorbot.check.targets import Target, UrlRules, catalog_targets
 from curatorbot.http_headers import parse_retry_after
@@ -456,11 +456,14 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
     started = time.monotonic()
     rules = UrlRules(settings)
     results: dict[str, LinkResult] = {}
+    checker = Checker(settings, resolver=resolver, ssl_context=ssl_context, titles=titles)
+    # Progress sees a verdict only once the host guard can no longer change it.
+    shown = GuardedProgress(checker.hosts, progress) if progress is not None else None
 
     def record(result: LinkResult) -> None:
         results[result.url] = result
-        if progress is not None:
-            progress(result)
+        if shown is not None:
+            shown(result)
 
     for url, target in targets.items():
         if target.ignored:
@@ -470,7 +473,6 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
             if reason:
                 record(LinkResult(url, Status.EXCLUDED, error=reason))
     interrupted = False
-    checker = Checker(settings, resolver=resolver, ssl_context=ssl_context, titles=titles)
     async with checker:
         try:
             async for result in checker.check(u for u in targets if u not in results):
@@ -482,6 +484,8 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
                 task.uncancel()  # handled: the report says `interrupted`
     ordered = [results[url] for url in targets if url in results]
     guarded, outages, network_down = apply_host_guard(ordered, checker.hosts)
+    if shown is not None:
+        shown.release(guarded)
     return CheckReport(results=guarded, targets=targets,
                        duration=time.monotonic() - started, network_down=network_down,
                        outages=outages, interrupted=interrupted, catalog_path=catalog_path,
