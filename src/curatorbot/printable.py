@@ -14,10 +14,11 @@ import unicodedata
 ELLIPSIS = "…"
 
 _WHITESPACE = re.compile(r"\s+")
-# ESC-introduced terminal sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \),
-# and the two-character escapes (ESC followed by one of @-Z \ ] ^ _).
+# ESC-introduced terminal sequences (ECMA-48): CSI (ESC [ parameters final), the string
+# commands OSC, DCS, SOS, PM, APC (ESC ] P X ^ _ ... up to BEL or ESC backslash), and the short
+# escapes (ESC, optional intermediates 0x20-0x2F, one final 0x30-0x7E: ESC c, ESC ( B).
 _ESCAPE_SEQUENCE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\^_])")
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])")
 
 
 def _visible(char: str) -> bool:
