@@ -18,8 +18,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
+import pty
 import re
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -163,6 +167,9 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
         answer = b"HTTP/1.1 500 " + ANSI_REASON + b"\r\nContent-Length: 0\r\n" + close + b"\r\n"
     elif path == b"/bare-cr":  # aiohttp refuses it, quoting the line in its message
         answer = b"HTTP/1.1 500 Bad\rnews \x1b[1m" + b"C" * 3_000 + b"\r\n" + close + b"\r\n"
+    elif path == b"/markup":  # rich markup in the reason: text, never markup
+        answer = b"HTTP/1.1 500 Oops [/oops] [bold]loud[/bold]\r\nContent-Length: 0\r\n" \
+            + close + b"\r\n"
     elif path == b"/bare-lf":
         answer = b"HTTP/1.1 500 Bad\nnews: \x1b[1m" + b"L" * 3_000 + b"\r\n" + close + b"\r\n"
     elif path == b"/huge-status-line":
@@ -260,3 +267,34 @@ async def test_network_text_is_one_short_printable_line_in_every_format(
         for name in ("bare-cr", "huge-status-line"):
             result = results[f"{hostile}/{name}"]
             assert result["failure"] == "protocol" and result["attempts"] == 2  # HEAD, GET
+
+
+async def test_a_terminal_report_shows_markup_from_a_server_as_text(hostile: str,
+                                                                    tmp_path: Path) -> None:
+    """On a terminal the text report is drawn with rich: a reason phrase such as
+    `[/oops]` is shown as it is, not read as markup (which raised MarkupError)."""
+    path = catalog(tmp_path, [f"{hostile}/markup"])
+    root = Path(__file__).resolve().parent.parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "COLUMNS": "200"}
+    main_fd, child_fd = pty.openpty()  # stdout is a terminal; stderr is not
+    try:
+        proc = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "curatorbot", "check", str(path),
+                             "--allow-private"],
+            stdout=child_fd, stderr=subprocess.PIPE, env=env, timeout=60)
+        os.close(child_fd)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:  # EIO: the terminal's other side is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(main_fd)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode())
+    assert proc.returncode == 2, (shown, proc.stderr)
+    assert b"Traceback" not in proc.stderr
+    assert "[/oops] [bold]loud[/bold]" in " ".join(shown.split())

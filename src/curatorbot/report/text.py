@@ -84,14 +84,15 @@ def _plain_rows(rows: list[Row]) -> list[str]:
 
 
 def _rich_table(title: str, rows: list[Row]) -> Table:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", expand=False)
     for column in ("line", "entry", "status", "URL", "detail"):
         table.add_column(column, overflow="fold", justify="right" if column == "line" else "left")
-    for row in rows:
-        table.add_row(str(row.line), row.entry, f"[{STYLE[row.status]}]{row.status}[/]",
-                      row.result.url, row.detail)
+    for row in rows:  # URLs and details come from the web: never read as rich markup
+        table.add_row(str(row.line), escape(row.entry), f"[{STYLE[row.status]}]{row.status}[/]",
+                      escape(row.result.url), escape(row.detail))
     return table
 
 
@@ -102,17 +103,18 @@ def render(report: CheckReport, stream: IO[str], *, color: bool = False) -> None
     outages = [(o, first_lines.get(o.host, 0)) for o in report.outages]
     if color:
         from rich.console import Console
+        from rich.markup import escape
 
         console = Console(file=stream, force_terminal=True, highlight=False)
         if failing:
             console.print(_rich_table(f"Failing links ({len(failing)})", failing))
         if outages:
             for o, line in outages:
-                console.print(f"[red]host outage[/] {o.host}: {o.urls} links not verified "
-                              f"({o.reason}), first at line {line}")
+                console.print(f"[red]host outage[/] {escape(o.host)}: {o.urls} links not "
+                              f"verified ({escape(o.reason)}), first at line {line}")
         if notable:
             console.print(_rich_table(f"To look at ({len(notable)})", notable))
-        console.print(f"[bold]{summary_line(report)}[/]")
+        console.print(f"[bold]{escape(summary_line(report))}[/]")
         return
     lines: list[str] = []
     if failing:
