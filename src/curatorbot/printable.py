@@ -12,6 +12,9 @@ import re
 import unicodedata
 
 ELLIPSIS = "…"
+# How much of a text is cleaned, per character kept: escapes and blanks collapse, so more
+# than `limit` is read, but never all of a huge text.
+SCAN_FACTOR = 8
 
 _WHITESPACE = re.compile(r"\s+")
 # ESC-introduced terminal sequences (ECMA-48): CSI (ESC [ parameters final), the string
@@ -27,10 +30,16 @@ def _visible(char: str) -> bool:
 
 
 def one_line(value: object, limit: int) -> str:
-    """`value` as one line of visible characters, at most `limit` long (with an ellipsis)."""
-    text = _ESCAPE_SEQUENCE.sub(" ", str(value))
+    """`value` as one line of visible characters, at most `limit` long (with an ellipsis).
+
+    Only the first `SCAN_FACTOR * limit` characters are looked at: a 400 KB server
+    message costs what a short one does."""
+    raw = str(value)
+    scan = SCAN_FACTOR * limit
+    cut = len(raw) > scan
+    text = _ESCAPE_SEQUENCE.sub(" ", raw[:scan] if cut else raw)
     text = "".join(c if _visible(c) else " " for c in text)
     text = _WHITESPACE.sub(" ", text).strip()
-    if len(text) > limit:
+    if cut or len(text) > limit:
         text = text[: limit - 1].rstrip() + ELLIPSIS
     return text

@@ -27,3 +27,9 @@ def test_long_text_is_cut_with_an_ellipsis() -> None:
     text = one_line("x" * 400_000, 300)
     assert len(text) == 300 and text.endswith(ELLIPSIS)
     assert one_line("y" * 300, 300) == "y" * 300
+
+
+def test_a_huge_text_is_cut_even_when_its_head_collapses() -> None:
+    """Only a prefix is cleaned; a text cut there still ends in an ellipsis."""
+    text = one_line("a" + " " * 10_000 + "b" * 10_000, 300)
+    assert text == "a" + ELLIPSIS
