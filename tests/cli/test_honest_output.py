@@ -240,10 +240,12 @@ async def test_network_text_is_one_short_printable_line_in_every_format(
         hostile: str, tmp_path: Path, fmt: str) -> None:
     urls = [f"{hostile}/{name}" for name in HOSTILE_PATHS]
     path = catalog(tmp_path, urls)
+    before = sha256(path)
     code, out, err = await ainvoke("check", path, "--verbose", "--format", fmt,
                                    "--allow-private")
     assert code == 2, (out, err)
     assert "Traceback" not in out + err
+    assert sha256(path) == before
     # Every line of output (progress on stderr, the report on stdout) is printable and short.
     limit = NETWORK_TEXT_MAX + 200  # the network's text plus what the report says around it
     for line in (out + err).splitlines():
