@@ -14,6 +14,12 @@ A request ends either in an `Answer` (the server said something over HTTP) or a 
     timeouts (connect, read, total) ......... timeout
     TLS, resets, loops, bad responses ....... error
     non-public address (SSRF guard) ......... excluded
+
+Text that came from the network (exception messages quoting the bytes a server sent,
+reason phrases, header values, Location URLs) goes through `network_text` before it is
+part of a failure's message or a result's error: one line of printable characters, at
+most `NETWORK_TEXT_MAX` (300) characters, so that no report format, annotation or
+terminal gets a server's raw bytes or escape sequences.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from curatorbot.check.netguard import PrivateAddressError
+from curatorbot.printable import one_line
 from curatorbot.results import Status
 
 DEAD_CODES = frozenset({404, 410})
@@ -37,6 +44,8 @@ TRANSIENT_CODES = frozenset({408, 429, 500, 502, 503, 504})
 HEAD_REJECTED_CODES = frozenset({400, 403, 405, 501})
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_CODES = frozenset({301, 308})
+# The longest a text that came from the network may be in a failure message or error.
+NETWORK_TEXT_MAX = 300
 
 
 class Kind:
@@ -132,8 +141,20 @@ def classify_failure(failure: Failure) -> Status:
     return Status.ERROR
 
 
+def network_text(text: str) -> str:
+    """Text that came from the network, fit to print: one line, printable characters only,
+    at most `NETWORK_TEXT_MAX` characters (cut with an ellipsis)."""
+    return one_line(text, NETWORK_TEXT_MAX)
+
+
 def failure_from_exception(exc: BaseException) -> Failure:
-    """Translate an aiohttp/OS exception raised by a request into a `Failure`."""
+    """Translate an aiohttp/OS exception raised by a request into a `Failure` whose message
+    is `network_text` (exceptions quote what the server sent: bytes, long lines)."""
+    failure = _translate(exc)
+    return Failure(failure.kind, network_text(failure.message))
+
+
+def _translate(exc: BaseException) -> Failure:
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
         cause = exc.os_error
         if isinstance(cause, PrivateAddressError):

@@ -61,6 +61,7 @@ class HostPool:
         self.min_interval = min_interval
         self.outage_after = outage_after
         self._hosts: dict[str, HostState] = {}
+        self._any_answered = False
 
     def get(self, host: str) -> HostState:
         state = self._hosts.get(host)
@@ -72,6 +73,16 @@ class HostPool:
 
     def states(self) -> list[HostState]:
         return list(self._hosts.values())
+
+    @property
+    def any_answered(self) -> bool:
+        """Whether any host has answered in this run (then the network works)."""
+        return self._any_answered
+
+    def answered(self, host: str) -> bool:
+        """Whether `host` has answered in this run (then it is not down)."""
+        state = self._hosts.get(host)
+        return state is not None and state.answered > 0
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
@@ -107,6 +118,7 @@ class HostPool:
         """`host` answered over HTTP (any status) or completed a TLS handshake."""
         state = self.get(host)
         state.answered += 1
+        self._any_answered = True
         if state.interval > state.base_interval:
             eased = state.interval * EASE
             state.interval = eased if eased > state.base_interval + 0.005 else state.base_interval

@@ -57,10 +57,11 @@ from curatorbot.check.classify import (
     classify_answer,
     classify_failure,
     failure_from_exception,
+    network_text,
 )
 from curatorbot.check.hosts import HostPool
 from curatorbot.check.netguard import GuardedResolver, literal_ip_refused
-from curatorbot.check.outcome import CheckReport, apply_host_guard
+from curatorbot.check.outcome import CheckReport, GuardedProgress, apply_host_guard
 from curatorbot.check.retry import with_retries
 from curatorbot.check.targets import Target, UrlRules, catalog_targets
 from curatorbot.http_headers import parse_retry_after
@@ -220,7 +221,8 @@ class Checker:
             raise
         except Exception as exc:  # one bad link must never lose the run
             return LinkResult(url, Status.ERROR, failure=Kind.PROTOCOL,
-                              error=f"internal error: {type(exc).__name__}: {exc}")
+                              error=network_text(
+                                  f"internal error: {type(exc).__name__}: {exc}"))
 
     # -- one URL -----------------------------------------------------------------------
     async def check_url(self, url: str) -> LinkResult:
@@ -241,7 +243,9 @@ class Checker:
                    failure: str | None = None, title: str | None = None) -> LinkResult:
             return LinkResult(
                 url=url, status=status, http_status=http_status, final_url=current,
-                redirects=tuple(hops), error=error, attempts=attempts,
+                redirects=tuple(hops), attempts=attempts,
+                # Reason phrases, bot-wall headers and Location URLs came from the server.
+                error=None if error is None else network_text(error),
                 elapsed_ms=round((time.monotonic() - started) * 1000), title=title,
                 permanent=permanent, failure=failure, moved_to=moved_to)
 
@@ -288,7 +292,8 @@ class Checker:
                           failure=None if error is None else Kind.HTTP)
 
     async def _ask(self, url: str, host: str) -> tuple[Outcome, int]:
-        """Ask for `url` (HEAD, then GET when HEAD is refused or says dead), with retries.
+        """Ask for `url` (HEAD, then GET when HEAD is refused, gets a malformed answer or
+        says dead), with retries.
 
         A HEAD refusal whose headers already show a bot wall (`cf-mitigated`, an AWS WAF
         action) is the verdict: a GET would meet the same wall. A HEAD answered 429 or 503
@@ -316,14 +321,26 @@ class Checker:
             return outcome
 
         outcome = await with_retries(self.settings, once, sleep=rest)
-        if method == "HEAD" and isinstance(outcome, Answer) and outcome.bot_sign is None and (
-                outcome.status not in self.settings.accept) and (
-                outcome.status in HEAD_REJECTED_CODES or outcome.status in DEAD_CODES):
-            if outcome.status in HEAD_REJECTED_CODES:
-                state.head_rejected = True
-            method = "GET"  # some servers only answer GET; a dead verdict is confirmed by GET
-            outcome = await with_retries(self.settings, once, sleep=rest)
+        if method == "HEAD":
+            again = self._head_verdict(outcome)
+            if again is not None:
+                if again == "refused":
+                    state.head_rejected = True  # the host's other URLs go straight to GET
+                method = "GET"  # some servers only answer GET; a dead verdict is confirmed
+                outcome = await with_retries(self.settings, once, sleep=rest)
         return outcome, count
+
+    def _head_verdict(self, outcome: Outcome) -> str | None:
+        """Why the outcome of a HEAD must be asked again with GET: "refused" (HEAD itself
+        was refused: 400/403/405/501, or the answer was malformed, such as a HEAD answered
+        with a body), "confirm" (it says dead: GET confirms), or None (it stands)."""
+        if isinstance(outcome, Failure):
+            return "refused" if outcome.kind == Kind.PROTOCOL else None
+        if outcome.bot_sign is not None or outcome.status in self.settings.accept:
+            return None
+        if outcome.status in HEAD_REJECTED_CODES:
+            return "refused"
+        return "confirm" if outcome.status in DEAD_CODES else None
 
     async def _request(self, method: str, url: str, host: str) -> Outcome:
         """One request, inside the host's slot; never raises for network trouble."""
@@ -439,11 +456,14 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
     started = time.monotonic()
     rules = UrlRules(settings)
     results: dict[str, LinkResult] = {}
+    checker = Checker(settings, resolver=resolver, ssl_context=ssl_context, titles=titles)
+    # Progress sees a verdict only once the host guard can no longer change it.
+    shown = GuardedProgress(checker.hosts, progress) if progress is not None else None
 
     def record(result: LinkResult) -> None:
         results[result.url] = result
-        if progress is not None:
-            progress(result)
+        if shown is not None:
+            shown(result)
 
     for url, target in targets.items():
         if target.ignored:
@@ -453,7 +473,6 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
             if reason:
                 record(LinkResult(url, Status.EXCLUDED, error=reason))
     interrupted = False
-    checker = Checker(settings, resolver=resolver, ssl_context=ssl_context, titles=titles)
     async with checker:
         try:
             async for result in checker.check(u for u in targets if u not in results):
@@ -465,6 +484,8 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
                 task.uncancel()  # handled: the report says `interrupted`
     ordered = [results[url] for url in targets if url in results]
     guarded, outages, network_down = apply_host_guard(ordered, checker.hosts)
+    if shown is not None:
+        shown.release(guarded)
     return CheckReport(results=guarded, targets=targets,
                        duration=time.monotonic() - started, network_down=network_down,
                        outages=outages, interrupted=interrupted, catalog_path=catalog_path,

@@ -15,8 +15,9 @@ and summarise the rest.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
+
+from curatorbot.printable import one_line as one_line  # publish.github uses it from here
 
 GITHUB_BODY_LIMIT = 65_536
 # Room kept free under GitHub's limit for the closing summary and the footer.
@@ -24,27 +25,11 @@ BODY_LIMIT = 60_000
 
 TEXT_MAX = 200
 CODE_MAX = 300
-ELLIPSIS = "…"
 
 ZWSP = "\u200b"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>=:$^])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-_WHITESPACE = re.compile(r"\s+")
 _BACKTICKS = re.compile(r"`+")
-
-
-def _visible(char: str) -> bool:
-    """False for control, format (bidi overrides, zero-width) and unassigned characters."""
-    return unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn")
-
-
-def one_line(value: object, limit: int) -> str:
-    """`value` as one line of visible characters, at most `limit` long (with an ellipsis)."""
-    text = "".join(c if _visible(c) else " " for c in str(value))
-    text = _WHITESPACE.sub(" ", text).strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + ELLIPSIS
-    return text
 
 
 def text(value: object, limit: int = TEXT_MAX) -> str:

@@ -40,7 +40,9 @@ def markdown(report: CheckReport) -> str:
     if notable:
         out += ["", f"### To look at: timeouts, blocked, moved ({len(notable)})", "",
                 *_table(notable)]
-    if not failing and not report.outages:
+    if report.network_down:
+        out += ["", "Nothing could be verified: no host answered (no network)."]
+    elif not failing and not report.outages:
         out += ["", "No failing links."]
     return "\n".join(out) + "\n"
 

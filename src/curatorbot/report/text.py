@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING
 
 from curatorbot.check.outcome import CheckReport
 from curatorbot.report.rows import Row, failing_rows, notable_rows, outage_lines, summary_line
-from curatorbot.results import LinkResult, Status
+from curatorbot.results import UNVERIFIED_FAILURES, LinkResult, Status
 
 if TYPE_CHECKING:  # rich is imported when a terminal needs it, not on every run
     from rich.progress import Progress, TaskID
@@ -25,8 +25,11 @@ STYLE = {"dead": "bold red", "error": "red", "timeout": "yellow", "blocked": "ma
 class LiveProgress:
     """Shows checking progress on `stream`.
 
-    Modes: "bar" (a terminal), "lines" (one line per link that is not ok), "all" (one line
-    per link), "none"."""
+    Modes: "bar" (a terminal), "lines" (one line per link that needs a look: not ok, and
+    not left unverified by a host outage or a run without network, which the report says
+    once), "all" (one line per link), "none". The checker passes each result once its
+    verdict is final (`check.outcome.GuardedProgress`), so a line never says `dead` for
+    a link the report calls unverified."""
 
     def __init__(self, total: int, stream: IO[str], mode: str) -> None:
         self.total = total
@@ -67,7 +70,8 @@ class LiveProgress:
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, advance=1, failing=self.failing)
         elif self.mode == "all" or (self.mode == "lines"
-                                    and result.status not in (Status.OK, Status.EXCLUDED)):
+                                    and result.status not in (Status.OK, Status.EXCLUDED)
+                                    and result.failure not in UNVERIFIED_FAILURES):
             detail = f" ({result.error})" if result.error else ""
             self.stream.write(f"[{self.done}/{self.total}] {result.status.value:8} "
                               f"{result.url}{detail}\n")
@@ -80,14 +84,15 @@ def _plain_rows(rows: list[Row]) -> list[str]:
 
 
 def _rich_table(title: str, rows: list[Row]) -> Table:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", expand=False)
     for column in ("line", "entry", "status", "URL", "detail"):
         table.add_column(column, overflow="fold", justify="right" if column == "line" else "left")
-    for row in rows:
-        table.add_row(str(row.line), row.entry, f"[{STYLE[row.status]}]{row.status}[/]",
-                      row.result.url, row.detail)
+    for row in rows:  # URLs and details come from the web: never read as rich markup
+        table.add_row(str(row.line), escape(row.entry), f"[{STYLE[row.status]}]{row.status}[/]",
+                      escape(row.result.url), escape(row.detail))
     return table
 
 
@@ -98,17 +103,18 @@ def render(report: CheckReport, stream: IO[str], *, color: bool = False) -> None
     outages = [(o, first_lines.get(o.host, 0)) for o in report.outages]
     if color:
         from rich.console import Console
+        from rich.markup import escape
 
         console = Console(file=stream, force_terminal=True, highlight=False)
         if failing:
             console.print(_rich_table(f"Failing links ({len(failing)})", failing))
         if outages:
             for o, line in outages:
-                console.print(f"[red]host outage[/] {o.host}: {o.urls} links not verified "
-                              f"({o.reason}), first at line {line}")
+                console.print(f"[red]host outage[/] {escape(o.host)}: {o.urls} links not "
+                              f"verified ({escape(o.reason)}), first at line {line}")
         if notable:
             console.print(_rich_table(f"To look at ({len(notable)})", notable))
-        console.print(f"[bold]{summary_line(report)}[/]")
+        console.print(f"[bold]{escape(summary_line(report))}[/]")
         return
     lines: list[str] = []
     if failing:
