@@ -45,9 +45,12 @@ SITE_NAMES = ["github.com", "www.youtube.com", "youtu.be"]
 TOKEN = "secret-token-xyz"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-# Fast and deterministic: no retries or backoff, short timeouts.
-FAST_SETTINGS: dict[str, Any] = {"retries": 0, "retry_backoff": 0, "timeout": 3,
-                                 "connect_timeout": 2}
+# Deterministic: no retries or backoff. No world test waits for a timeout, so the timeouts
+# are long enough for a loaded 2-core machine (the fakes share the test's event loop, and
+# the fake GitHub validates every request against the OpenAPI contract): at 3 s, `update`
+# runs failed now and then with a link-farm request timing out.
+FAST_SETTINGS: dict[str, Any] = {"retries": 0, "retry_backoff": 0, "timeout": 15,
+                                 "connect_timeout": 10}
 
 
 def github_world() -> FakeGitHub:
