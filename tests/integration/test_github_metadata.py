@@ -8,9 +8,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from curatorbot.github_config import GitHubConfig
 from curatorbot.metadata.base import ProposalReason
 from curatorbot.metadata.github import GitHubProvider
-from curatorbot.metadata.github_common import GitHubConfig
+from curatorbot.metadata.github_common import GitHubLimits
 from curatorbot.metadata.github_graphql import build_query
 from curatorbot.metadata.ratelimit import Pacer
 from curatorbot.metadata.repo import RepoRef
@@ -18,11 +19,13 @@ from curatorbot.state import SQLiteStore
 from tests.fakes.github import TOKEN, FakeGitHub, FakeRepo, serve, validate_document
 
 
-def _config(fake: FakeGitHub, token: str | None = TOKEN, **overrides: object) -> GitHubConfig:
-    values: dict[str, object] = {"token": token, "api_url": fake.api_url,
-                                 "graphql_url": fake.graphql_url, "backoff": 0.0}
-    values.update(overrides)
-    return GitHubConfig(**values)  # type: ignore[arg-type]
+def _config(fake: FakeGitHub, token: str | None = TOKEN) -> GitHubConfig:
+    return GitHubConfig(token=token or "", api_url=fake.api_url, graphql_url=fake.graphql_url)
+
+
+def _limits(**overrides: object) -> GitHubLimits:
+    values: dict[str, object] = {"backoff": 0.0, **overrides}
+    return GitHubLimits(**values)  # type: ignore[arg-type]
 
 
 def recording_pacer(cap: float) -> tuple[Pacer, list[float]]:
@@ -69,7 +72,7 @@ LINKS = {
 async def test_metadata_renames_branches_archived_missing(
         session: aiohttp.ClientSession, token: str | None) -> None:
     async with serve(_world()) as fake:
-        provider = GitHubProvider(_config(fake, token))
+        provider = GitHubProvider(_config(fake, token), _limits())
         batch = await provider.fetch(session, [*LINKS.values(), "https://github.com/features"])
 
     links = batch.links
@@ -103,7 +106,7 @@ async def test_metadata_renames_branches_archived_missing(
 
 async def test_token_only_goes_to_the_graphql_endpoint(session: aiohttp.ClientSession) -> None:
     async with serve(_world()) as fake:
-        await GitHubProvider(_config(fake)).fetch(session, [LINKS["plain"]])
+        await GitHubProvider(_config(fake), _limits()).fetch(session, [LINKS["plain"]])
     assert fake.auth_seen == [("/graphql", f"Bearer {TOKEN}")]
     assert TOKEN not in repr(_config(fake))
 
@@ -127,7 +130,8 @@ async def test_a_thousand_repository_links_cost_at_most_twenty_requests(
     urls += [f"https://github.com/o{i}/r{i}/tree/main/docs" for i in range(5)]
     urls += [f"https://github.com/ghost{i}/none" for i in range(5)]
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake, batch_size=batch_size)).fetch(session, urls)
+        provider = GitHubProvider(_config(fake), _limits(batch_size=batch_size))
+        batch = await provider.fetch(session, urls)
     assert len(urls) == 1000 and len(batch.links) == 1000
     assert fake.requests["graphql"] == expected <= 20
     assert batch.requests == expected
@@ -141,8 +145,7 @@ async def test_a_failing_batch_is_split_and_retried(session: aiohttp.ClientSessi
     fake = FakeGitHub(repos=[FakeRepo("o", f"r{i}") for i in range(4)])
     fake.script.append((502, {}))
     async with serve(fake):
-        config = _config(fake, batch_size=4, retries=0)
-        batch = await GitHubProvider(config).fetch(
+        batch = await GitHubProvider(_config(fake), _limits(batch_size=4, retries=0)).fetch(
             session, [f"https://github.com/o/r{i}" for i in range(4)])
     assert fake.requests["graphql"] == 3  # the 502, then two halves
     assert all(link.repo is not None for link in batch.links.values())
@@ -154,7 +157,8 @@ async def test_graphql_retry_after_is_waited_out_within_the_cap(
     fake.script.append((429, {"Retry-After": "1"}))
     pacer, slept = recording_pacer(cap=5.0)
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake), pacer=pacer).fetch(session, [LINKS["plain"]])
+        batch = await GitHubProvider(_config(fake), _limits(), pacer=pacer).fetch(
+            session, [LINKS["plain"]])
     assert slept == [1.0] and pacer.waited == 1.0
     assert batch.links[LINKS["plain"]].repo is not None
     assert fake.requests["graphql"] == 2
@@ -167,7 +171,7 @@ async def test_graphql_retry_after_beyond_the_cap_stops_and_reports(
     fake.script.append((403, {"Retry-After": "3600"}))
     pacer = Pacer(cap=2.0)
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake), pacer=pacer).fetch(
+        batch = await GitHubProvider(_config(fake), _limits(), pacer=pacer).fetch(
             session, [LINKS["plain"], LINKS["master"]])
     assert pacer.waited == 0.0
     assert fake.requests["graphql"] == 1
@@ -178,7 +182,7 @@ async def test_graphql_retry_after_beyond_the_cap_stops_and_reports(
 
 async def test_bad_token_stops_with_a_clear_note(session: aiohttp.ClientSession) -> None:
     async with serve(_world()) as fake:
-        batch = await GitHubProvider(_config(fake, token="wrong")).fetch(
+        batch = await GitHubProvider(_config(fake, token="wrong"), _limits()).fetch(
             session, [LINKS["plain"]])
     assert "401" in batch.notes[0] and "wrong" not in batch.notes[0]
     assert batch.links[LINKS["plain"]].error is not None
@@ -189,9 +193,11 @@ async def test_rest_etags_make_the_second_run_free(
     urls = [LINKS["plain"], LINKS["archived"], LINKS["master"]]
     with SQLiteStore(tmp_path / "state.sqlite") as store:
         async with serve(_world()) as fake:
-            first = await GitHubProvider(_config(fake, None), etags=store).fetch(session, urls)
+            first = await GitHubProvider(_config(fake, None), _limits(), etags=store).fetch(
+                session, urls)
             used = fake.rest_limit - fake.rest_remaining
-            second = await GitHubProvider(_config(fake, None), etags=store).fetch(session, urls)
+            second = await GitHubProvider(_config(fake, None), _limits(), etags=store).fetch(
+                session, urls)
         assert store.get_etag(f"{fake.api_url}/repos/alice/tool") is not None
     assert used == 4  # three repositories and dave/books' master branch
     # The 304s cost nothing; only the branch check's 404 (no ETag to send) costs again.
@@ -206,7 +212,7 @@ async def test_rest_rate_limit_exhaustion_stops_and_keeps_results(
     urls = [f"https://github.com/o/r{i}" for i in range(10)]
     pacer = Pacer(cap=1.0)
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake, None, rest_concurrency=1),
+        batch = await GitHubProvider(_config(fake, None), _limits(rest_concurrency=1),
                                      pacer=pacer).fetch(session, urls)
     found = [u for u, link in batch.links.items() if link.repo is not None]
     assert found == urls[:4]  # everything gathered before the limit is kept
@@ -223,7 +229,7 @@ async def test_rest_403_rate_limit_mid_run_is_waited_out_when_short(
     fake.script.append((403, {"X-RateLimit-Remaining": "0", "Retry-After": "1"}))
     pacer, slept = recording_pacer(cap=5.0)
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake, None, rest_concurrency=1),
+        batch = await GitHubProvider(_config(fake, None), _limits(rest_concurrency=1),
                                      pacer=pacer).fetch(
             session, [f"https://github.com/o/r{i}" for i in range(3)])
     assert slept == [1.0] and pacer.waited == 1.0

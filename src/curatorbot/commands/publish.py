@@ -28,6 +28,7 @@ from curatorbot.catalog.load import read_text
 from curatorbot.catalog.readme import Readme
 from curatorbot.catalog.render import render_markdown
 from curatorbot.errors import UsageError
+from curatorbot.github_config import GitHubConfig
 from curatorbot.jsonfile import read_json
 from curatorbot.plan import Change, plan_from_data
 from curatorbot.publish.health import issue_body, issue_title, load_report
@@ -67,11 +68,11 @@ def github_options(func: F) -> F:
 
 def _connect(write_interval: float, max_wait: float, backoff: float) -> GitHubRepo:
     # PyGithub costs ~170 ms to import: only a run that talks to GitHub pays for it.
-    from curatorbot.publish.github import GitHubConfig, GitHubRepo
+    from curatorbot.publish.github import GitHubRepo, Pacing
 
-    config = GitHubConfig.from_env(os.environ, seconds_between_writes=write_interval,
-                                   max_wait=max_wait, backoff=backoff)
-    return GitHubRepo(config)
+    config = GitHubConfig.from_env(os.environ, need_token=True)
+    return GitHubRepo(config, Pacing(seconds_between_writes=write_interval, max_wait=max_wait,
+                                     backoff=backoff))
 
 
 def _report(outcome: Outcome, title: str = "", body: str = "") -> None:

@@ -18,7 +18,8 @@ from typing import Any
 
 import aiohttp
 
-from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
+from curatorbot.github_config import GitHubConfig
+from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers, request_headers
 from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
 from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
@@ -128,15 +129,16 @@ class _BatchFailed(Exception):
 class GraphQLClient:
     """Sends batched repository queries to `config.graphql_url` (needs a token)."""
 
-    def __init__(self, config: GitHubConfig, pacer: Pacer) -> None:
+    def __init__(self, config: GitHubConfig, limits: GitHubLimits, pacer: Pacer) -> None:
         self.config = config
+        self.limits = limits
         self._gate = RateGate("GitHub GraphQL", pacer, default_wait=SECONDARY_LIMIT_WAIT)
 
     async def fetch(self, session: aiohttp.ClientSession,
                     targets: Sequence[RepoRef]) -> RepoAnswers:
         """Metadata for every target; failures become `failed` entries and notes."""
         answers = RepoAnswers()
-        size = self.config.batch_size
+        size = self.limits.batch_size
         pending = deque(list(targets[i:i + size]) for i in range(0, len(targets), size))
         while pending:
             batch = pending.popleft()
@@ -170,13 +172,14 @@ class GraphQLClient:
         document, variables = build_query(batch)
         payload = {"query": document, "variables": variables}
         url = self.config.graphql_url
-        timeout = aiohttp.ClientTimeout(total=self.config.timeout)
+        timeout = aiohttp.ClientTimeout(total=self.limits.timeout)
         last = "no answer"
-        for attempt in range(self.config.retries + 1):
+        for attempt in range(self.limits.retries + 1):
             if attempt:
-                await backoff_pause(attempt, self.config.backoff)
+                await backoff_pause(attempt, self.limits.backoff)
             try:
-                async with session.post(url, json=payload, headers=self.config.headers(url),
+                headers = request_headers(self.config, self.limits, url)
+                async with session.post(url, json=payload, headers=headers,
                                         timeout=timeout, allow_redirects=False) as resp:
                     answers.requests += 1
                     status = resp.status

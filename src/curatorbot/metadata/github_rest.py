@@ -19,7 +19,8 @@ from urllib.parse import quote, urljoin
 
 import aiohttp
 
-from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
+from curatorbot.github_config import GitHubConfig
+from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers, request_headers
 from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
 from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
@@ -59,8 +60,10 @@ class RestClient:
     Once stopped by the rate limit, a client stays stopped: make one client per run.
     """
 
-    def __init__(self, config: GitHubConfig, etags: EtagCache | None, pacer: Pacer) -> None:
+    def __init__(self, config: GitHubConfig, limits: GitHubLimits, etags: EtagCache | None,
+                 pacer: Pacer) -> None:
         self.config = config
+        self.limits = limits
         self.etags = etags
         self._gate = RateGate("GitHub REST", pacer)
         self._answers: RepoAnswers  # the answers of the running `fetch`
@@ -69,7 +72,7 @@ class RestClient:
                     check_branch: frozenset[str] = frozenset()) -> RepoAnswers:
         """Metadata for each target; `check_branch` keys also get the legacy-branch check."""
         self._answers = answers = RepoAnswers()
-        semaphore = asyncio.Semaphore(self.config.rest_concurrency)
+        semaphore = asyncio.Semaphore(self.limits.rest_concurrency)
 
         async def one(target: RepoRef) -> None:
             async with semaphore:
@@ -111,13 +114,13 @@ class RestClient:
 
     async def _get_json(self, session: aiohttp.ClientSession, url: str) -> Any | None:
         """The JSON body of `url` (None for 404/410/451), via the ETag cache and redirects."""
-        timeout = aiohttp.ClientTimeout(total=self.config.timeout)
+        timeout = aiohttp.ClientTimeout(total=self.limits.timeout)
         last = "no answer"
         attempt = hops = 0
-        while attempt <= self.config.retries:
+        while attempt <= self.limits.retries:
             await self._gate.enter()
             cached = self.etags.get_etag(url) if self.etags else None
-            headers = self.config.headers(url)
+            headers = request_headers(self.config, self.limits, url)
             if cached:
                 headers["If-None-Match"] = cached.etag
             try:
@@ -167,5 +170,5 @@ class RestClient:
         raise _Failed(f"GitHub REST {url}: {last}")
 
     async def _backoff(self, attempt: int) -> None:
-        if attempt <= self.config.retries:
-            await backoff_pause(attempt, self.config.backoff)
+        if attempt <= self.limits.retries:
+            await backoff_pause(attempt, self.limits.backoff)

@@ -1,9 +1,10 @@
 """The only module that talks to PyGithub: settings, paced clients, retries, error translation.
 
-`GitHubConfig` reads `GITHUB_TOKEN`, `GITHUB_REPOSITORY` and `GITHUB_API_URL` the way GitHub
-Actions sets them. `GitHubRepo` offers the few operations publishing needs (refs, commits,
-file blobs, pull requests, issues, labels, comments) as plain values, so that the logic in
-`pull_request.py` and `health_issue.py` never touches a PyGithub object.
+Where GitHub is and who may have the token is `github_config.GitHubConfig`'s business;
+`Pacing` says how fast and how long to try. `GitHubRepo` offers the few operations
+publishing needs (refs, commits, file blobs, pull requests, issues, labels, comments) as
+plain values, so that the logic in `pull_request.py` and `health_issue.py` never touches a
+PyGithub object.
 
 Every call goes through `GitHubRepo._call`:
 - PyGithub's own retries are off (`retry=None`); tenacity retries 5xx answers, connection
@@ -19,15 +20,16 @@ Every call goes through `GitHubRepo._call`:
 - Any failure left becomes one `GitHubError` (exit 4) with a one-line message that never
   contains the token.
 
-The token is only ever given to PyGithub with `base_url=GITHUB_API_URL`; PyGithub refuses to
-follow URLs to other hosts and drops the Authorization header on redirects to them.
+The token is only ever given to PyGithub with `base_url=GITHUB_API_URL` (`GitHubConfig.token_for`);
+PyGithub refuses to follow URLs to other hosts and drops the Authorization header on
+redirects to them.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -37,47 +39,23 @@ from github import Auth, GithubException, InputGitTreeElement, RateLimitExceeded
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from curatorbot import __version__
-from curatorbot.errors import GitHubError, UsageError
+from curatorbot.errors import GitHubError
+from curatorbot.github_config import GitHubConfig
 from curatorbot.publish.markdown import one_line
-from curatorbot.settings import DEFAULT_GITHUB_API_URL
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class GitHubConfig:
-    """Where and how to reach GitHub. The token is kept out of `repr`."""
+class Pacing:
+    """How fast and how long publishing may talk to GitHub."""
 
-    repository: str
-    token: str = field(default="", repr=False)
-    api_url: str = DEFAULT_GITHUB_API_URL
     seconds_between_requests: float = 0.0
     seconds_between_writes: float = 1.0
     max_attempts: int = 4
     max_wait: float = 300.0
     backoff: float = 2.0
     timeout: int = 30
-
-    @property
-    def owner(self) -> str:
-        return self.repository.split("/", 1)[0]
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str], *, need_token: bool = True,
-                 **tuning: Any) -> GitHubConfig:
-        """Settings from GitHub Actions' variables; UsageError (exit 3) when one is missing."""
-        token = env.get("GITHUB_TOKEN", "").strip()
-        repository = env.get("GITHUB_REPOSITORY", "").strip()
-        api_url = (env.get("GITHUB_API_URL") or DEFAULT_GITHUB_API_URL).strip().rstrip("/")
-        if need_token and not token:
-            raise UsageError("GITHUB_TOKEN is not set; give the job a token with contents, "
-                             "pull-requests and issues write permission, or use --dry-run")
-        if need_token and (repository.count("/") != 1 or not all(repository.split("/"))):
-            raise UsageError(f"GITHUB_REPOSITORY must be OWNER/NAME, not {repository!r}")
-        parts = urlsplit(api_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"GITHUB_API_URL must be an http(s) URL, not {api_url!r}")
-        return cls(repository=repository, token=token, api_url=api_url, **tuning)
 
 
 @dataclass(frozen=True)
@@ -104,20 +82,22 @@ class Thread:
 class GitHubRepo:
     """One repository on one GitHub API host, reached through a paced PyGithub client."""
 
-    def __init__(self, config: GitHubConfig,
+    def __init__(self, config: GitHubConfig, pacing: Pacing | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config
+        self.pacing = pacing = pacing or Pacing()
         self._sleep = sleep
         self._waited = 0.0
+        token = config.token_for(config.api_url)
         self._client = github.Github(
-            auth=Auth.Token(config.token) if config.token else None,
+            auth=Auth.Token(token) if token else None,
             base_url=config.api_url,
-            timeout=config.timeout,
+            timeout=pacing.timeout,
             user_agent=f"curatorbot/{__version__}",
             per_page=100,
             retry=None,
-            seconds_between_requests=config.seconds_between_requests or None,
-            seconds_between_writes=config.seconds_between_writes or None,
+            seconds_between_requests=pacing.seconds_between_requests or None,
+            seconds_between_writes=pacing.seconds_between_writes or None,
             lazy=True,
         )
         self._repo = self._client.get_repo(config.repository)  # lazy: no request yet
@@ -171,12 +151,12 @@ class GitHubRepo:
                 return max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0) + 1.0
         except ValueError:
             pass
-        return float(self.config.backoff * 2 ** (state.attempt_number - 1))
+        return float(self.pacing.backoff * 2 ** (state.attempt_number - 1))
 
     def _stop(self, state: RetryCallState) -> bool:
-        if state.attempt_number >= self.config.max_attempts:
+        if state.attempt_number >= self.pacing.max_attempts:
             return True
-        return self._waited + state.upcoming_sleep > self.config.max_wait
+        return self._waited + state.upcoming_sleep > self.pacing.max_wait
 
     def _spend(self, state: RetryCallState) -> None:
         self._waited += state.upcoming_sleep
@@ -193,7 +173,7 @@ class GitHubRepo:
         answer = f"HTTP {exc.status}" + (f" {message}" if message else "")
         answer += f" ({details})" if details else ""
         if _is_rate_limit(exc):
-            hint = (f"GitHub's rate limit did not clear within this run's {self.config.max_wait:g}"
+            hint = (f"GitHub's rate limit did not clear within this run's {self.pacing.max_wait:g}"
                     " s of waiting; run again later")
         elif exc.status == 401:
             hint = "GITHUB_TOKEN was refused; check that it is valid"

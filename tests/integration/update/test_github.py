@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from curatorbot.plan import ChangeKind, load_plan
-from tests.fakes.world import World
+from tests.fakes.world import TOKEN, World
 
 
 def links_of(path: Path) -> list[dict[str, Any]]:
@@ -116,3 +116,17 @@ async def test_without_a_token_rest_with_etags_makes_the_second_run_cost_nothing
     assert world.github.requests["rest_304"] - not_modified == 3
     assert world.github.rest_limit - world.github.rest_remaining == used
     assert {a for _, a in world.github.auth_seen} == {None}
+
+
+async def test_without_graphql_url_graphql_goes_to_github_api_url_and_nowhere_else(
+        world: World) -> None:
+    # GitHub Enterprise sets GITHUB_API_URL only: its token must not go to github.com.
+    catalog = world.catalog([world.gh("alice/tool"), world.gh("bob/tool")])
+    result = await world.update(str(catalog), env={"GITHUB_GRAPHQL_URL": None})
+    assert result.code == 0, result.output
+    assert world.github.requests["graphql"] >= 1 and world.github.requests["rest"] == 0
+    assert links_of(catalog)[0]["bot"]["stars"] == 100  # the answer came from the fake
+    assert {a for _, a in world.github.auth_seen} == {f"Bearer {TOKEN}"}
+    # The other host (github.com's pages, 127.0.0.4) was asked, never with the token.
+    assert world.site.log and all(s.authorization is None for s in world.site.log)
+    assert "secret" not in result.output
