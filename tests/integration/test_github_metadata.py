@@ -235,3 +235,84 @@ async def test_rest_403_rate_limit_mid_run_is_waited_out_when_short(
     assert slept == [1.0] and pacer.waited == 1.0
     assert all(link.repo is not None for link in batch.links.values())
     assert batch.notes == []
+
+
+GARBLED = {
+    "malformed-json": '{"data": {"r0": {"nameWithOwner": "alice/tool",,',
+    "html-with-200": "<!DOCTYPE html><html><body>" + "<p>proxy error</p>" * 100 + "</body>",
+    "data-not-an-object": '{"data": [1, 2, 3]}',
+    "errors-not-a-list": '{"errors": "boom"}',
+    "no-data-no-errors": '{"message": "hello"}',
+}
+
+
+@pytest.mark.parametrize("kind", list(GARBLED))
+async def test_graphql_unusable_answers_become_a_note_not_a_crash(
+        kind: str, session: aiohttp.ClientSession) -> None:
+    fake = _world()
+    fake.script_body(GARBLED[kind], times=10)
+    async with serve(fake):
+        batch = await GitHubProvider(_config(fake), _limits(retries=2)).fetch(
+            session, [LINKS["plain"], LINKS["master"]])
+    assert fake.requests["graphql"] == 3  # retried like a 5xx, not split into halves
+    assert all(not link.known for link in batch.links.values())
+    assert len(batch.notes) == 1 and "unusable answer" in batch.notes[0]
+    assert "proxy error" not in batch.notes[0] and TOKEN not in batch.notes[0]
+
+
+async def test_graphql_transient_unusable_answer_is_retried(
+        session: aiohttp.ClientSession) -> None:
+    fake = _world()
+    fake.script_body(GARBLED["html-with-200"], times=2, content_type="text/html")
+    async with serve(fake):
+        batch = await GitHubProvider(_config(fake), _limits(retries=2)).fetch(
+            session, [LINKS["plain"]])
+    assert batch.links[LINKS["plain"]].repo is not None and batch.notes == []
+    assert fake.requests["graphql"] == 3
+
+
+async def test_graphql_repository_nodes_of_the_wrong_shape_fail_alone(
+        session: aiohttp.ClientSession) -> None:
+    fake = _world()
+    fake.script_body('{"data": {"r0": "x", "r1": {"nameWithOwner": "dave/books", '
+                     '"defaultBranchRef": "main"}, "r2": {"nameWithOwner": "erin/keeps-master",'
+                     ' "stargazerCount": 3}}, "errors": [{"path": 7, "message": "odd"}]}')
+    links = [LINKS["plain"], LINKS["master"], LINKS["keeps"]]
+    async with serve(fake):
+        batch = await GitHubProvider(_config(fake), _limits()).fetch(session, links)
+    assert "malformed GraphQL answer" in (batch.links[LINKS["plain"]].error or "")
+    assert "malformed GraphQL answer" in (batch.links[LINKS["master"]].error or "")
+    keeps = batch.links[LINKS["keeps"]].repo
+    assert keeps is not None and keeps.stars == 3  # the well-formed one is kept
+
+
+@pytest.mark.parametrize("kind", ["malformed-json", "html-with-200"])
+async def test_rest_unusable_answers_are_retried_never_cached_and_noted_per_repository(
+        kind: str, session: aiohttp.ClientSession, tmp_path: Path) -> None:
+    body = GARBLED[kind]
+    fake = _world()
+    fake.script_body(body, times=3)
+    with SQLiteStore(tmp_path / "state.sqlite") as store:
+        async with serve(fake):
+            batch = await GitHubProvider(_config(fake, None), _limits(retries=2),
+                                         etags=store).fetch(session, [LINKS["plain"]])
+            assert "unusable answer" in (batch.links[LINKS["plain"]].error or "")
+            assert store.get_etag(f"{fake.api_url}/repos/alice/tool") is None
+            fake.script_body(body, times=1)
+            again = await GitHubProvider(_config(fake, None), _limits(retries=2),
+                                         etags=store).fetch(session, [LINKS["plain"]])
+    assert again.links[LINKS["plain"]].repo is not None  # retried within the run
+    assert fake.requests["rest"] == 5
+
+
+async def test_rest_repository_of_the_wrong_shape_is_failed_not_a_crash(
+        session: aiohttp.ClientSession) -> None:
+    fake = _world()
+    fake.script_body('{"full_name": "alice/tool", "license": "MIT"}')
+    fake.script_body('[1, 2]')
+    async with serve(fake):
+        batch = await GitHubProvider(_config(fake, None), _limits(rest_concurrency=1)).fetch(
+            session, [LINKS["plain"], LINKS["archived"], LINKS["master"]])
+    errors = [batch.links[u].error or "" for u in (LINKS["plain"], LINKS["archived"])]
+    assert all("malformed GitHub REST answer" in e for e in errors), errors
+    assert batch.links[LINKS["master"]].proposal is not None  # the third one went on

@@ -5,6 +5,8 @@ against the 60/hour limit and reuses the cached body. A renamed repository answe
 `/repositories/{id}`, followed only on the API's own origin. When `X-RateLimit-Remaining`
 reaches 0 and the reset is beyond the wait cap, the client stops cleanly: every answer so
 far is kept, the rest is `failed` with the reason, and one note says what happened.
+An unusable answer (not JSON, or not a repository object) is retried like a 5xx and then
+makes that repository `failed`; its body is never cached.
 """
 
 from __future__ import annotations
@@ -102,8 +104,10 @@ class RestClient:
             raise _Missing(f"repository {target.owner}/{target.repo} not found")
         try:
             meta = parse_rest_repository(body)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _Failed(f"malformed GitHub REST answer for {url}: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # The name only: the message may quote the answer.
+            raise _Failed(f"malformed GitHub REST answer for {url} "
+                          f"({type(exc).__name__})") from None
         if check_branch and meta.default_branch not in (None, LEGACY_BRANCH):
             owner, _, name = meta.name_with_owner.partition("/")
             branch_url = (f"{base}/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
@@ -144,12 +148,17 @@ class RestClient:
                 except ValueError:
                     raise _Failed(f"the cached body for {url} is not JSON") from None
             if status == 200:
+                try:
+                    value = json.loads(text)
+                except ValueError:
+                    # Like a 5xx: ask again (and never cache what cannot be read).
+                    last = "unusable answer (malformed JSON)"
+                    attempt += 1
+                    await self._backoff(attempt)
+                    continue
                 if etag and self.etags:
                     self.etags.put_etag(url, etag, text)
-                try:
-                    return json.loads(text)
-                except ValueError:
-                    raise _Failed(f"malformed JSON from {url}") from None
+                return value
             if status in (301, 302, 307, 308) and location and hops < _MAX_HOPS:
                 target = urljoin(url, location)
                 if not self.config.on_api(target):
