@@ -1,4 +1,4 @@
-"""The only module that talks to PyGithub: settings, paced clients, retries, error translation.
+"""The only module that talks to PyGithub: paced clients, retries, error translation.
 
 Where GitHub is and who may have the token is `github_config.GitHubConfig`'s business;
 `Pacing` says how fast and how long to try. `GitHubRepo` offers the few operations

@@ -161,3 +161,16 @@ async def test_an_unusable_github_answer_is_a_note_and_the_catalog_keeps_its_dat
     good = await world.update(str(catalog))  # the same run with GitHub answering properly
     assert good.code == 0, good.output
     assert links_of(catalog)[0]["bot"]["stars"] == 100
+
+
+@pytest.mark.parametrize("variable", ["GITHUB_API_URL", "GITHUB_GRAPHQL_URL"])
+async def test_an_unusable_github_endpoint_is_exit_3_before_any_request(
+        variable: str, world: World) -> None:
+    catalog = world.catalog([world.gh("alice/tool"), world.url("ok/1")])
+    before = hashlib.sha256(catalog.read_bytes()).hexdigest()
+    result = await world.update(str(catalog), env={variable: "file:///etc/passwd"})
+    assert result.code == 3, result.output
+    assert result.stderr.splitlines() == [
+        f"curatorbot: error: {variable} must be an http(s) URL, not 'file:///etc/passwd'"]
+    assert world.github.requests.total() == 0 and world.site.log == []
+    assert hashlib.sha256(catalog.read_bytes()).hexdigest() == before
