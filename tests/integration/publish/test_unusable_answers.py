@@ -5,6 +5,7 @@ request is safe to repeat, never a traceback, never the body or the token in the
 from __future__ import annotations
 
 import pytest
+from click.testing import Result
 
 from tests.fakes.github_api import FakeGitHub, Repo
 from tests.integration.publish.conftest import (
@@ -42,13 +43,18 @@ def assert_one_line_exit_4(output: str, stderr: str) -> None:
     assert len(lines[0]) < 400
 
 
+def pr_with_unusable_repository(bot: Bot, fake: FakeGitHub, kind: str, times: int) -> Result:
+    """`curatorbot pr` while the repository's GET is answered `times` times with `kind`."""
+    body, content_type, truncate = UNUSABLE[kind]
+    fake.inject_body("GET", REPO_GET, body, content_type=content_type, truncate=truncate,
+                     times=times)
+    return bot.pr(updated_catalog(), changes())
+
+
 @pytest.mark.parametrize("kind", list(UNUSABLE))
 def test_a_persistently_unusable_answer_is_exit_4_in_one_line(
         kind: str, bot: Bot, repo: Repo, fake_github: FakeGitHub) -> None:
-    body, content_type, truncate = UNUSABLE[kind]
-    fake_github.inject_body("GET", REPO_GET, body, content_type=content_type,
-                            truncate=truncate, times=100)
-    result = bot.pr(updated_catalog(), changes())
+    result = pr_with_unusable_repository(bot, fake_github, kind, times=100)
     assert result.exit_code == 4, result.output
     assert_one_line_exit_4(result.output, result.stderr)
     assert "GitHub API: reading the repository failed: unusable answer (" in result.stderr
@@ -60,10 +66,7 @@ def test_a_persistently_unusable_answer_is_exit_4_in_one_line(
 @pytest.mark.parametrize("kind", ["malformed-json", "html-with-200", "truncated-body"])
 def test_a_transient_unusable_answer_is_retried_and_the_run_succeeds(
         kind: str, bot: Bot, repo: Repo, fake_github: FakeGitHub) -> None:
-    body, content_type, truncate = UNUSABLE[kind]
-    fake_github.inject_body("GET", REPO_GET, body, content_type=content_type,
-                            truncate=truncate, times=2)
-    result = bot.pr(updated_catalog(), changes())
+    result = pr_with_unusable_repository(bot, fake_github, kind, times=2)
     assert result.exit_code == 0, result.output
     assert "pull request #1: created" in result.output
     assert [p.number for p in repo.pulls()] == [1]
