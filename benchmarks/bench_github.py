@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tests.fakes.github import TOKEN, FakeGitHub, FakeRepo, serve  # noqa: E402
 
+from curatorbot.github_config import GitHubConfig  # noqa: E402
 from curatorbot.metadata.github import GitHubProvider  # noqa: E402
-from curatorbot.metadata.github_common import GitHubConfig  # noqa: E402
+from curatorbot.metadata.github_common import GitHubLimits  # noqa: E402
 from curatorbot.state import SQLiteStore  # noqa: E402
 
 
@@ -52,9 +53,10 @@ async def main(links: int) -> int:
         for batch_size in (100, 50):
             before = fake.requests["graphql"]
             config = GitHubConfig(token=TOKEN, api_url=fake.api_url,
-                                  graphql_url=fake.graphql_url, batch_size=batch_size)
+                                  graphql_url=fake.graphql_url)
             start = time.perf_counter()
-            batch = await GitHubProvider(config).fetch(session, urls)
+            batch = await GitHubProvider(config, GitHubLimits(batch_size=batch_size)).fetch(
+                session, urls)
             elapsed = time.perf_counter() - start
             used = fake.requests["graphql"] - before
             worst = max(worst, used)
@@ -64,13 +66,13 @@ async def main(links: int) -> int:
                   f"{len(fake.invalid_documents)} invalid documents, {elapsed:.2f} s")
         with tempfile.TemporaryDirectory() as tmp, \
                 SQLiteStore(Path(tmp) / "state.sqlite") as store:
-            config = GitHubConfig(api_url=fake.api_url, graphql_url=fake.graphql_url,
-                                  rest_concurrency=8)
+            config = GitHubConfig(api_url=fake.api_url, graphql_url=fake.graphql_url)
+            limits = GitHubLimits(rest_concurrency=8)
             for label in ("rest cold", "rest warm"):
                 before, before_304 = fake.requests["rest"], fake.requests["rest_304"]
                 remaining = fake.rest_remaining
                 start = time.perf_counter()
-                batch = await GitHubProvider(config, etags=store).fetch(session, urls)
+                batch = await GitHubProvider(config, limits, etags=store).fetch(session, urls)
                 elapsed = time.perf_counter() - start
                 print(f"{label}:        {fake.requests['rest'] - before:4d} requests, "
                       f"{fake.requests['rest_304'] - before_304:4d} of them 304, "

@@ -81,7 +81,8 @@ def main() -> None:
     """Keep a curated catalog of web resources healthy.
 
     Exit codes: 0 fine, 1 unexpected error, 2 failing links or lint problems, 3 invalid
-    catalog, settings or arguments, 4 GitHub API failure, 5 no network.
+    catalog, settings or arguments, 4 GitHub API failure, 5 no network, 130 interrupted
+    (Ctrl-C).
     """
 
 if __name__ == "__main__":  # pragma: no cover

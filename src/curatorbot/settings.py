@@ -16,10 +16,6 @@ from curatorbot import PROJECT_URL, __version__
 from curatorbot.errors import UsageError
 
 DEFAULT_USER_AGENT = f"curatorbot/{__version__} (+{PROJECT_URL})"
-# GitHub's REST API when GITHUB_API_URL is unset (GitHub Enterprise sets it), here where
-# every GitHub client (publish/github.py, metadata/github_common.py) can import it without
-# aiohttp or PyGithub.
-DEFAULT_GITHUB_API_URL = "https://api.github.com"
 
 
 def parse_accept(spec: str) -> frozenset[int]:

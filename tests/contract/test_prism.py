@@ -17,8 +17,9 @@ import requests
 from click.testing import CliRunner
 
 from curatorbot.cli import main
+from curatorbot.github_config import GitHubConfig
 from curatorbot.plan import Change, ChangeKind, Evidence, dump_plan
-from curatorbot.publish.github import GitHubConfig, GitHubRepo
+from curatorbot.publish.github import GitHubRepo, Pacing
 from tests.contract.prism import PrismUnavailable, running_prism
 
 TOKEN = "ghs_prismContractToken000000000000000"
@@ -49,8 +50,8 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def gateway(url: str) -> GitHubRepo:
-    return GitHubRepo(GitHubConfig(repository=REPOSITORY, token=TOKEN, api_url=url,
-                                   seconds_between_writes=0, max_attempts=1, backoff=0))
+    return GitHubRepo(GitHubConfig(repository=REPOSITORY, token=TOKEN, api_url=url),
+                      Pacing(seconds_between_writes=0, max_attempts=1, backoff=0))
 
 
 def test_prism_rejects_what_github_would(prism: str) -> None:

@@ -8,7 +8,8 @@ REST: `GET /repos/{owner}/{repo}` (bodies built from the OpenAPI example of the 
 subset), 301 to `/repositories/{id}` for renamed repositories, `/branches/{branch}`, ETags
 with 304 (which do not use the rate limit), and a 60-request window that answers 403 once
 used up. `script` queues canned failures (429 + Retry-After, 502) served before the normal
-answer. Every request is counted and logged for assertions.
+answer; `script_body` queues unusable answers (malformed JSON, an HTML page with 200, JSON of
+the wrong shape), sent as the exact bytes given. Every request is counted and logged for assertions.
 
 Used by tests and by benchmarks/bench_github.py.
 """
@@ -91,7 +92,8 @@ class FakeGitHub:
     rest_limit: int = 60
     graphql_limit: int = 5000
     reset_in: float = 3600.0
-    script: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
+    # (status, headers) or (status, headers, raw body)
+    script: deque[tuple[Any, ...]] = field(default_factory=deque)
     requests: Counter[str] = field(default_factory=Counter)
     invalid_documents: list[list[str]] = field(default_factory=list)
     auth_seen: list[tuple[str, str | None]] = field(default_factory=list)
@@ -111,6 +113,12 @@ class FakeGitHub:
         self._by_key[repo.full_name.lower()] = repo
         self._by_id[repo.id] = repo
         return repo
+
+    def script_body(self, body: str, *, status: int = 200, times: int = 1,
+                    content_type: str = "application/json") -> None:
+        """Answer the next `times` requests with `status` and exactly `body` (not JSON-encoded)."""
+        for _ in range(times):
+            self.script.append((status, {"Content-Type": content_type}, body))
 
     def lookup(self, owner: str, name: str) -> FakeRepo | None:
         """The repository `owner/name` names now, following renames like GitHub does."""
@@ -139,7 +147,9 @@ class FakeGitHub:
     def _scripted(self) -> web.Response | None:
         if not self.script:
             return None
-        status, headers = self.script.popleft()
+        status, headers, *body = self.script.popleft()
+        if body:
+            return web.Response(status=status, text=body[0], headers=headers)
         return web.json_response({"message": f"scripted {status}"}, status=status,
                                  headers=headers)
 

@@ -9,8 +9,10 @@ git refs/commits/trees/blobs, contents, pulls, issues, labels and comments, with
 Every request is validated with openapi-core against tests/contracts/github-rest-subset.json
 before it is handled (an invalid one is answered 422 and recorded), and every response after
 (recorded); the `violations` list must stay empty, so the fake cannot drift from GitHub's
-contract. Answers injected on purpose (`inject`: a 502, a rate-limit 403) and 401s for a
-wrong token are outside the published description and are not response-validated.
+contract. Answers injected on purpose (`inject`: a 502, a rate-limit 403; `inject_body`:
+malformed JSON, an HTML page with 200, JSON of the wrong shape, a body cut off mid-transfer)
+and 401s for a wrong token are outside the published description and are not
+response-validated.
 
 Each response body is GitHub's own example for that operation, with the fields that carry
 state (numbers, shas, titles, urls...) overwritten.
@@ -79,6 +81,18 @@ class Fault:
     headers: dict[str, str]
     times: int
     after: bool = False
+    body: bytes | None = None  # the raw body to answer with, instead of {"message": ...}
+    content_type: str = "application/json; charset=utf-8"
+    truncate: bool = False  # promise the whole body in Content-Length, send half, hang up
+
+
+@dataclass
+class Raw:
+    """A body sent as these bytes, not as JSON (an injected fault)."""
+
+    data: bytes
+    content_type: str
+    truncate: bool = False
 
 
 @dataclass
@@ -264,6 +278,17 @@ class FakeGitHub:
             self.faults.append(Fault(method.upper(), re.compile(path), status, message,
                                      headers or {}, times, after))
 
+    def inject_body(self, method: str, path: str, body: bytes | str, *, status: int = 200,
+                    times: int = 1, content_type: str = "application/json; charset=utf-8",
+                    truncate: bool = False, after: bool = False) -> None:
+        """Answer the next `times` matching requests with `status` and exactly `body` (not
+        JSON-encoded): an unusable answer. `truncate`: Content-Length says the whole body, the
+        connection closes after half of it."""
+        data = body.encode() if isinstance(body, str) else body
+        with self.lock:
+            self.faults.append(Fault(method.upper(), re.compile(path), status, "", {}, times,
+                                     after, data, content_type, truncate))
+
     def inject_rate_limit(self, method: str, path: str, *, times: int = 1,
                           after: bool = False) -> None:
         """GitHub's secondary rate limit answer: 403, Retry-After, its exact message."""
@@ -299,6 +324,8 @@ class FakeGitHub:
         )
         status, payload, headers, checked = self._answer(request, raw, oa_request)
         entry.status = status
+        if isinstance(payload, Raw):
+            return await _send_raw(request, status, payload)
         data = b"" if payload is None else json.dumps(payload).encode()
         headers = {"Content-Type": "application/json; charset=utf-8", **headers}
         if checked:
@@ -327,12 +354,12 @@ class FakeGitHub:
             return 422, {"message": f"Validation Failed: {_explain(exc)}"}, {}, False
         fault = self._fault(request.method, request.path)
         if fault is not None and not fault.after:
-            return fault.status, {"message": fault.message}, fault.headers, False
+            return fault.status, _fault_payload(fault), fault.headers, False
         body = _json_or_none(raw)
         with self.lock:
             status, payload, headers = self._route(request, body)
         if fault is not None:
-            return fault.status, {"message": fault.message}, fault.headers, False
+            return fault.status, _fault_payload(fault), fault.headers, False
         return status, payload, headers, True
 
     def _fault(self, method: str, path: str) -> Fault | None:
@@ -790,6 +817,25 @@ def _explain(exc: BaseException) -> str:
             causes.append(f"{path or '(root)'}: {error.message[:200]}")
         seen = seen.__cause__ or seen.__context__
     return f"{type(exc).__name__}: " + ("; ".join(causes) if causes else str(exc)[:300])
+
+
+def _fault_payload(fault: Fault) -> Any:
+    if fault.body is None:
+        return {"message": fault.message}
+    return Raw(fault.body, fault.content_type, fault.truncate)
+
+
+async def _send_raw(request: web.Request, status: int, raw: Raw) -> web.StreamResponse:
+    if not raw.truncate:
+        return web.Response(status=status, body=raw.data,
+                            headers={"Content-Type": raw.content_type})
+    response = web.StreamResponse(status=status, headers={"Content-Type": raw.content_type})
+    response.content_length = len(raw.data)
+    await response.prepare(request)
+    await response.write(raw.data[: len(raw.data) // 2])
+    if request.transport is not None:
+        request.transport.close()  # hang up before the promised length
+    return response
 
 
 def _json_or_none(raw: bytes) -> Any:

@@ -8,9 +8,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from curatorbot.github_config import GitHubConfig
 from curatorbot.metadata.base import ProposalReason
 from curatorbot.metadata.github import GitHubProvider
-from curatorbot.metadata.github_common import GitHubConfig
+from curatorbot.metadata.github_common import GitHubLimits
 from curatorbot.metadata.github_graphql import build_query
 from curatorbot.metadata.ratelimit import Pacer
 from curatorbot.metadata.repo import RepoRef
@@ -18,11 +19,13 @@ from curatorbot.state import SQLiteStore
 from tests.fakes.github import TOKEN, FakeGitHub, FakeRepo, serve, validate_document
 
 
-def _config(fake: FakeGitHub, token: str | None = TOKEN, **overrides: object) -> GitHubConfig:
-    values: dict[str, object] = {"token": token, "api_url": fake.api_url,
-                                 "graphql_url": fake.graphql_url, "backoff": 0.0}
-    values.update(overrides)
-    return GitHubConfig(**values)  # type: ignore[arg-type]
+def _config(fake: FakeGitHub, token: str | None = TOKEN) -> GitHubConfig:
+    return GitHubConfig(token=token or "", api_url=fake.api_url, graphql_url=fake.graphql_url)
+
+
+def _limits(**overrides: object) -> GitHubLimits:
+    values: dict[str, object] = {"backoff": 0.0, **overrides}
+    return GitHubLimits(**values)  # type: ignore[arg-type]
 
 
 def recording_pacer(cap: float) -> tuple[Pacer, list[float]]:
@@ -69,7 +72,7 @@ LINKS = {
 async def test_metadata_renames_branches_archived_missing(
         session: aiohttp.ClientSession, token: str | None) -> None:
     async with serve(_world()) as fake:
-        provider = GitHubProvider(_config(fake, token))
+        provider = GitHubProvider(_config(fake, token), _limits())
         batch = await provider.fetch(session, [*LINKS.values(), "https://github.com/features"])
 
     links = batch.links
@@ -103,7 +106,7 @@ async def test_metadata_renames_branches_archived_missing(
 
 async def test_token_only_goes_to_the_graphql_endpoint(session: aiohttp.ClientSession) -> None:
     async with serve(_world()) as fake:
-        await GitHubProvider(_config(fake)).fetch(session, [LINKS["plain"]])
+        await GitHubProvider(_config(fake), _limits()).fetch(session, [LINKS["plain"]])
     assert fake.auth_seen == [("/graphql", f"Bearer {TOKEN}")]
     assert TOKEN not in repr(_config(fake))
 
@@ -127,7 +130,8 @@ async def test_a_thousand_repository_links_cost_at_most_twenty_requests(
     urls += [f"https://github.com/o{i}/r{i}/tree/main/docs" for i in range(5)]
     urls += [f"https://github.com/ghost{i}/none" for i in range(5)]
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake, batch_size=batch_size)).fetch(session, urls)
+        provider = GitHubProvider(_config(fake), _limits(batch_size=batch_size))
+        batch = await provider.fetch(session, urls)
     assert len(urls) == 1000 and len(batch.links) == 1000
     assert fake.requests["graphql"] == expected <= 20
     assert batch.requests == expected
@@ -141,8 +145,7 @@ async def test_a_failing_batch_is_split_and_retried(session: aiohttp.ClientSessi
     fake = FakeGitHub(repos=[FakeRepo("o", f"r{i}") for i in range(4)])
     fake.script.append((502, {}))
     async with serve(fake):
-        config = _config(fake, batch_size=4, retries=0)
-        batch = await GitHubProvider(config).fetch(
+        batch = await GitHubProvider(_config(fake), _limits(batch_size=4, retries=0)).fetch(
             session, [f"https://github.com/o/r{i}" for i in range(4)])
     assert fake.requests["graphql"] == 3  # the 502, then two halves
     assert all(link.repo is not None for link in batch.links.values())
@@ -154,7 +157,8 @@ async def test_graphql_retry_after_is_waited_out_within_the_cap(
     fake.script.append((429, {"Retry-After": "1"}))
     pacer, slept = recording_pacer(cap=5.0)
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake), pacer=pacer).fetch(session, [LINKS["plain"]])
+        batch = await GitHubProvider(_config(fake), _limits(), pacer=pacer).fetch(
+            session, [LINKS["plain"]])
     assert slept == [1.0] and pacer.waited == 1.0
     assert batch.links[LINKS["plain"]].repo is not None
     assert fake.requests["graphql"] == 2
@@ -167,7 +171,7 @@ async def test_graphql_retry_after_beyond_the_cap_stops_and_reports(
     fake.script.append((403, {"Retry-After": "3600"}))
     pacer = Pacer(cap=2.0)
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake), pacer=pacer).fetch(
+        batch = await GitHubProvider(_config(fake), _limits(), pacer=pacer).fetch(
             session, [LINKS["plain"], LINKS["master"]])
     assert pacer.waited == 0.0
     assert fake.requests["graphql"] == 1
@@ -178,7 +182,7 @@ async def test_graphql_retry_after_beyond_the_cap_stops_and_reports(
 
 async def test_bad_token_stops_with_a_clear_note(session: aiohttp.ClientSession) -> None:
     async with serve(_world()) as fake:
-        batch = await GitHubProvider(_config(fake, token="wrong")).fetch(
+        batch = await GitHubProvider(_config(fake, token="wrong"), _limits()).fetch(
             session, [LINKS["plain"]])
     assert "401" in batch.notes[0] and "wrong" not in batch.notes[0]
     assert batch.links[LINKS["plain"]].error is not None
@@ -189,9 +193,11 @@ async def test_rest_etags_make_the_second_run_free(
     urls = [LINKS["plain"], LINKS["archived"], LINKS["master"]]
     with SQLiteStore(tmp_path / "state.sqlite") as store:
         async with serve(_world()) as fake:
-            first = await GitHubProvider(_config(fake, None), etags=store).fetch(session, urls)
+            first = await GitHubProvider(_config(fake, None), _limits(), etags=store).fetch(
+                session, urls)
             used = fake.rest_limit - fake.rest_remaining
-            second = await GitHubProvider(_config(fake, None), etags=store).fetch(session, urls)
+            second = await GitHubProvider(_config(fake, None), _limits(), etags=store).fetch(
+                session, urls)
         assert store.get_etag(f"{fake.api_url}/repos/alice/tool") is not None
     assert used == 4  # three repositories and dave/books' master branch
     # The 304s cost nothing; only the branch check's 404 (no ETag to send) costs again.
@@ -206,7 +212,7 @@ async def test_rest_rate_limit_exhaustion_stops_and_keeps_results(
     urls = [f"https://github.com/o/r{i}" for i in range(10)]
     pacer = Pacer(cap=1.0)
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake, None, rest_concurrency=1),
+        batch = await GitHubProvider(_config(fake, None), _limits(rest_concurrency=1),
                                      pacer=pacer).fetch(session, urls)
     found = [u for u, link in batch.links.items() if link.repo is not None]
     assert found == urls[:4]  # everything gathered before the limit is kept
@@ -223,9 +229,90 @@ async def test_rest_403_rate_limit_mid_run_is_waited_out_when_short(
     fake.script.append((403, {"X-RateLimit-Remaining": "0", "Retry-After": "1"}))
     pacer, slept = recording_pacer(cap=5.0)
     async with serve(fake):
-        batch = await GitHubProvider(_config(fake, None, rest_concurrency=1),
+        batch = await GitHubProvider(_config(fake, None), _limits(rest_concurrency=1),
                                      pacer=pacer).fetch(
             session, [f"https://github.com/o/r{i}" for i in range(3)])
     assert slept == [1.0] and pacer.waited == 1.0
     assert all(link.repo is not None for link in batch.links.values())
     assert batch.notes == []
+
+
+GARBLED = {
+    "malformed-json": '{"data": {"r0": {"nameWithOwner": "alice/tool",,',
+    "html-with-200": "<!DOCTYPE html><html><body>" + "<p>proxy error</p>" * 100 + "</body>",
+    "data-not-an-object": '{"data": [1, 2, 3]}',
+    "errors-not-a-list": '{"errors": "boom"}',
+    "no-data-no-errors": '{"message": "hello"}',
+}
+
+
+@pytest.mark.parametrize("kind", list(GARBLED))
+async def test_graphql_unusable_answers_become_a_note_not_a_crash(
+        kind: str, session: aiohttp.ClientSession) -> None:
+    fake = _world()
+    fake.script_body(GARBLED[kind], times=10)
+    async with serve(fake):
+        batch = await GitHubProvider(_config(fake), _limits(retries=2)).fetch(
+            session, [LINKS["plain"], LINKS["master"]])
+    assert fake.requests["graphql"] == 3  # retried like a 5xx, not split into halves
+    assert all(not link.known for link in batch.links.values())
+    assert len(batch.notes) == 1 and "unusable answer" in batch.notes[0]
+    assert "proxy error" not in batch.notes[0] and TOKEN not in batch.notes[0]
+
+
+async def test_graphql_transient_unusable_answer_is_retried(
+        session: aiohttp.ClientSession) -> None:
+    fake = _world()
+    fake.script_body(GARBLED["html-with-200"], times=2, content_type="text/html")
+    async with serve(fake):
+        batch = await GitHubProvider(_config(fake), _limits(retries=2)).fetch(
+            session, [LINKS["plain"]])
+    assert batch.links[LINKS["plain"]].repo is not None and batch.notes == []
+    assert fake.requests["graphql"] == 3
+
+
+async def test_graphql_repository_nodes_of_the_wrong_shape_fail_alone(
+        session: aiohttp.ClientSession) -> None:
+    fake = _world()
+    fake.script_body('{"data": {"r0": "x", "r1": {"nameWithOwner": "dave/books", '
+                     '"defaultBranchRef": "main"}, "r2": {"nameWithOwner": "erin/keeps-master",'
+                     ' "stargazerCount": 3}}, "errors": [{"path": 7, "message": "odd"}]}')
+    links = [LINKS["plain"], LINKS["master"], LINKS["keeps"]]
+    async with serve(fake):
+        batch = await GitHubProvider(_config(fake), _limits()).fetch(session, links)
+    assert "malformed GraphQL answer" in (batch.links[LINKS["plain"]].error or "")
+    assert "malformed GraphQL answer" in (batch.links[LINKS["master"]].error or "")
+    keeps = batch.links[LINKS["keeps"]].repo
+    assert keeps is not None and keeps.stars == 3  # the well-formed one is kept
+
+
+@pytest.mark.parametrize("kind", ["malformed-json", "html-with-200"])
+async def test_rest_unusable_answers_are_retried_never_cached_and_noted_per_repository(
+        kind: str, session: aiohttp.ClientSession, tmp_path: Path) -> None:
+    body = GARBLED[kind]
+    fake = _world()
+    fake.script_body(body, times=3)
+    with SQLiteStore(tmp_path / "state.sqlite") as store:
+        async with serve(fake):
+            batch = await GitHubProvider(_config(fake, None), _limits(retries=2),
+                                         etags=store).fetch(session, [LINKS["plain"]])
+            assert "unusable answer" in (batch.links[LINKS["plain"]].error or "")
+            assert store.get_etag(f"{fake.api_url}/repos/alice/tool") is None
+            fake.script_body(body, times=1)
+            again = await GitHubProvider(_config(fake, None), _limits(retries=2),
+                                         etags=store).fetch(session, [LINKS["plain"]])
+    assert again.links[LINKS["plain"]].repo is not None  # retried within the run
+    assert fake.requests["rest"] == 5
+
+
+async def test_rest_repository_of_the_wrong_shape_is_failed_not_a_crash(
+        session: aiohttp.ClientSession) -> None:
+    fake = _world()
+    fake.script_body('{"full_name": "alice/tool", "license": "MIT"}')
+    fake.script_body('[1, 2]')
+    async with serve(fake):
+        batch = await GitHubProvider(_config(fake, None), _limits(rest_concurrency=1)).fetch(
+            session, [LINKS["plain"], LINKS["archived"], LINKS["master"]])
+    errors = [batch.links[u].error or "" for u in (LINKS["plain"], LINKS["archived"])]
+    assert all("malformed GitHub REST answer" in e for e in errors), errors
+    assert batch.links[LINKS["master"]].proposal is not None  # the third one went on

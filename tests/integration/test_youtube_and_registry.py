@@ -80,8 +80,9 @@ async def test_collect_routes_urls_and_survives_a_failing_provider(
         oembed: FakeOEmbed) -> None:
     fake = FakeGitHub(repos=[FakeRepo("o", "r")])
     async with serve(fake):
-        github = GitHubProvider(ProviderContext.from_env(environ={
-            "GITHUB_API_URL": fake.api_url, "GITHUB_GRAPHQL_URL": fake.graphql_url}).github)
+        context = ProviderContext.from_env(environ={
+            "GITHUB_API_URL": fake.api_url, "GITHUB_GRAPHQL_URL": fake.graphql_url})
+        github = GitHubProvider(context.github, context.github_limits)
         youtube = YouTubeProvider(YouTubeConfig(oembed_url=oembed.url))
         providers: list[Provider] = [github, youtube, Exploding()]
         urls = ["https://github.com/o/r", "https://youtu.be/gonegonegon",

@@ -4,7 +4,8 @@
 keeps one pull request for it (with the README re-rendered from the catalog in the same
 commit when the catalog's `readme` setting or `--readme` names one); `issue` takes a JSON
 check report and keeps one health issue.
-Both read GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL; `--dry-run` prints exactly what
+Both read GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (their `--help` lists every
+variable and exit code: `PUBLISH_EPILOG`); `--dry-run` prints exactly what
 would be sent and needs no token. Both print one outcome line (created, updated, reopened,
 unchanged, closed, held, nothing) and append it to GITHUB_STEP_SUMMARY when that is set.
 A report of a run without network (nothing was verified) makes `issue` leave the issue
@@ -28,6 +29,7 @@ from curatorbot.catalog.load import read_text
 from curatorbot.catalog.readme import Readme
 from curatorbot.catalog.render import render_markdown
 from curatorbot.errors import UsageError
+from curatorbot.github_config import GitHubConfig
 from curatorbot.jsonfile import read_json
 from curatorbot.plan import Change, plan_from_data
 from curatorbot.publish.health import issue_body, issue_title, load_report
@@ -44,6 +46,29 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 HEALTH_LABEL = "curatorbot-health"
+
+# The end of `pr --help` and `issue --help`: what they read and how they end.
+PUBLISH_EPILOG = """\b
+Environment:
+  GITHUB_TOKEN               token with contents, pull-requests and issues: write
+                             (not needed with --dry-run); sent to GITHUB_API_URL only
+  GITHUB_REPOSITORY          OWNER/NAME of the repository to publish to
+  GITHUB_API_URL             GitHub's REST API (default https://api.github.com;
+                             GitHub Enterprise: https://HOST/api/v3)
+  GITHUB_STEP_SUMMARY        when set, the outcome is appended to this file
+  CURATORBOT_WRITE_INTERVAL  default of --write-interval
+  CURATORBOT_MAX_WAIT        default of --max-wait
+  CURATORBOT_DEBUG=1         show the traceback of an unexpected error
+
+\b
+Exit codes:
+  0    published (or nothing to do); the outcome line is on stdout
+  1    unexpected error
+  3    invalid catalog, plan, report, settings or arguments; GITHUB_TOKEN or
+       GITHUB_REPOSITORY missing or unusable
+  4    GitHub API failure after retries (errors, rate limits, unusable answers)
+  130  interrupted (Ctrl-C)
+"""
 
 
 def github_options(func: F) -> F:
@@ -67,11 +92,11 @@ def github_options(func: F) -> F:
 
 def _connect(write_interval: float, max_wait: float, backoff: float) -> GitHubRepo:
     # PyGithub costs ~170 ms to import: only a run that talks to GitHub pays for it.
-    from curatorbot.publish.github import GitHubConfig, GitHubRepo
+    from curatorbot.publish.github import GitHubRepo, Pacing
 
-    config = GitHubConfig.from_env(os.environ, seconds_between_writes=write_interval,
-                                   max_wait=max_wait, backoff=backoff)
-    return GitHubRepo(config)
+    config = GitHubConfig.from_env(os.environ, need_token=True)
+    return GitHubRepo(config, Pacing(seconds_between_writes=write_interval, max_wait=max_wait,
+                                     backoff=backoff))
 
 
 def _report(outcome: Outcome, title: str = "", body: str = "") -> None:
@@ -156,7 +181,7 @@ def _read_plan(path: Path | None) -> list[Change]:
         raise UsageError(f"{path}: {exc}; it should be what `update --plan-out` wrote") from None
 
 
-@click.command()
+@click.command(epilog=PUBLISH_EPILOG)
 @click.option("--catalog", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("catalog.yaml"), show_default=True,
               help="The catalog as `update` wrote it.")
@@ -207,7 +232,7 @@ def pr(catalog: Path, plan_path: Path | None, path_in_repo: str | None, readme: 
              dry_run=dry_run, write_interval=write_interval, max_wait=max_wait, backoff=backoff)
 
 
-@click.command()
+@click.command(epilog=PUBLISH_EPILOG)
 @click.option("--report", "report_path", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="JSON check report (`check --format json --output FILE`).")

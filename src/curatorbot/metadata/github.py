@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 import aiohttp
 
+from curatorbot.github_config import GitHubConfig
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
-from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
+from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers
 from curatorbot.metadata.github_graphql import GraphQLClient
 from curatorbot.metadata.github_rest import RestClient
 from curatorbot.metadata.ratelimit import Pacer
@@ -28,11 +29,12 @@ class GitHubProvider:
 
     name = "github"
 
-    def __init__(self, config: GitHubConfig, etags: EtagCache | None = None,
-                 pacer: Pacer | None = None) -> None:
+    def __init__(self, config: GitHubConfig, limits: GitHubLimits | None = None,
+                 etags: EtagCache | None = None, pacer: Pacer | None = None) -> None:
         self.config = config
+        self.limits = limits = limits or GitHubLimits()
         self.etags = etags
-        self.pacer = pacer or Pacer(config.retry_after_cap)
+        self.pacer = pacer or Pacer(limits.retry_after_cap)
 
     def matches(self, url: str) -> bool:
         """Whether `url` points at or into a GitHub repository."""
@@ -56,8 +58,8 @@ class GitHubProvider:
         if not targets:
             return RepoAnswers()
         if self.config.token:
-            return await GraphQLClient(self.config, self.pacer).fetch(session, targets)
-        client = RestClient(self.config, self.etags, self.pacer)
+            return await GraphQLClient(self.config, self.limits, self.pacer).fetch(session, targets)
+        client = RestClient(self.config, self.limits, self.etags, self.pacer)
         return await client.fetch(session, targets, check_branch)
 
     def _link(self, ref: RepoRef, answers: RepoAnswers) -> LinkMetadata:

@@ -4,8 +4,10 @@
 name: $n0) { ...Repo }`, ...), so N repositories cost about N / batch_size requests.
 `GraphQLClient.fetch` sends the batches one after another and reads per-alias errors: a
 `NOT_FOUND` with `path: ["r3"]` makes that one repository missing, not the batch failed.
-A batch that the server cannot answer (5xx, timeout) is split in halves and retried; a rate
-limit is waited out only within the cap, otherwise the run stops with what it has.
+A batch that the server cannot answer (5xx, timeout) is split in halves and retried; an
+unusable answer (not JSON, or JSON not shaped like a GraphQL response) is retried like a 5xx
+and then given up for that batch (a note, never an exception out of `fetch`); a rate limit
+is waited out only within the cap, otherwise the run stops with what it has.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 
 import aiohttp
 
-from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
+from curatorbot.github_config import GitHubConfig
+from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers, request_headers
 from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
 from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
@@ -88,8 +91,8 @@ def read_batch(targets: Sequence[RepoRef], body: Mapping[str, Any],
     by_alias: dict[str, Mapping[str, Any]] = {}
     general: list[str] = []
     for error in body.get("errors") or []:
-        path = error.get("path") or []
-        if path and isinstance(path[0], str):
+        path = error.get("path")
+        if isinstance(path, list) and path and isinstance(path[0], str):
             by_alias.setdefault(path[0], error)
         else:
             general.append(str(error.get("message") or error))
@@ -101,8 +104,9 @@ def read_batch(targets: Sequence[RepoRef], body: Mapping[str, Any],
             try:
                 answers.found[target.key] = parse_repository(node)
                 continue
-            except (KeyError, TypeError, ValueError) as exc:
-                answers.failed[target.key] = f"malformed GraphQL answer: {exc}"
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                # The name only: the message may quote the answer.
+                answers.failed[target.key] = f"malformed GraphQL answer ({type(exc).__name__})"
                 continue
         if error is not None and error.get("type") == "NOT_FOUND":
             answers.missing[target.key] = str(error.get("message") or "not found")
@@ -128,15 +132,16 @@ class _BatchFailed(Exception):
 class GraphQLClient:
     """Sends batched repository queries to `config.graphql_url` (needs a token)."""
 
-    def __init__(self, config: GitHubConfig, pacer: Pacer) -> None:
+    def __init__(self, config: GitHubConfig, limits: GitHubLimits, pacer: Pacer) -> None:
         self.config = config
+        self.limits = limits
         self._gate = RateGate("GitHub GraphQL", pacer, default_wait=SECONDARY_LIMIT_WAIT)
 
     async def fetch(self, session: aiohttp.ClientSession,
                     targets: Sequence[RepoRef]) -> RepoAnswers:
         """Metadata for every target; failures become `failed` entries and notes."""
         answers = RepoAnswers()
-        size = self.config.batch_size
+        size = self.limits.batch_size
         pending = deque(list(targets[i:i + size]) for i in range(0, len(targets), size))
         while pending:
             batch = pending.popleft()
@@ -170,37 +175,43 @@ class GraphQLClient:
         document, variables = build_query(batch)
         payload = {"query": document, "variables": variables}
         url = self.config.graphql_url
-        timeout = aiohttp.ClientTimeout(total=self.config.timeout)
-        last = "no answer"
-        for attempt in range(self.config.retries + 1):
+        timeout = aiohttp.ClientTimeout(total=self.limits.timeout)
+        last, splittable = "no answer", True
+        for attempt in range(self.limits.retries + 1):
             if attempt:
-                await backoff_pause(attempt, self.config.backoff)
+                await backoff_pause(attempt, self.limits.backoff)
             try:
-                async with session.post(url, json=payload, headers=self.config.headers(url),
+                headers = request_headers(self.config, self.limits, url)
+                async with session.post(url, json=payload, headers=headers,
                                         timeout=timeout, allow_redirects=False) as resp:
                     answers.requests += 1
                     status = resp.status
                     limit = RateLimit.from_headers(resp.headers)
                     text = await resp.text(errors="replace")
             except REQUEST_ERRORS as exc:
-                last = error_text(exc)
+                last, splittable = error_text(exc), True
                 continue
             if status == 401:
                 raise Stop("GitHub rejected GITHUB_TOKEN (401 Bad credentials); renew the token")
             body = _json(text)
+            if body is not None and not _graphql_shaped(body):
+                body = None  # nothing below may trust its shape
             if status in (403, 429) or _rate_limited(body):
                 await self._gate.wait_out(limit, status)
                 last = f"rate limited (HTTP {status})"
                 continue
             if status >= 500:
-                last = f"HTTP {status}"
+                last, splittable = f"HTTP {status}", True
                 continue
-            if status != 200 or body is None:
-                raise _BatchFailed(f"HTTP {status}" if status != 200 else "malformed JSON",
-                                   splittable=False)
+            if status != 200:
+                raise _BatchFailed(f"HTTP {status}", splittable=False)
+            if body is None:
+                # Like a 5xx: ask again; a smaller batch would not be answered better.
+                last, splittable = "unusable answer (not a GraphQL JSON response)", False
+                continue
             self._gate.note(limit)
             return body
-        raise _BatchFailed(last, splittable=True)
+        raise _BatchFailed(last, splittable=splittable)
 
 
 def _json(text: str) -> dict[str, Any] | None:
@@ -209,6 +220,16 @@ def _json(text: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def _graphql_shaped(body: Mapping[str, Any]) -> bool:
+    """`data` an object or null, `errors` absent or a list of objects: what `read_batch`
+    can read. Anything inside a repository's object is checked as it is parsed."""
+    data, errors = body.get("data"), body.get("errors")
+    if data is None and errors is None:
+        return False
+    return (data is None or isinstance(data, dict)) and (
+        errors is None or (isinstance(errors, list) and all(isinstance(e, dict) for e in errors)))
 
 
 def _rate_limited(body: Mapping[str, Any] | None) -> bool:

@@ -5,6 +5,8 @@ against the 60/hour limit and reuses the cached body. A renamed repository answe
 `/repositories/{id}`, followed only on the API's own origin. When `X-RateLimit-Remaining`
 reaches 0 and the reset is beyond the wait cap, the client stops cleanly: every answer so
 far is kept, the rest is `failed` with the reason, and one note says what happened.
+An unusable answer (not JSON, or not a repository object) is retried like a 5xx and then
+makes that repository `failed`; its body is never cached.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from urllib.parse import quote, urljoin
 
 import aiohttp
 
-from curatorbot.metadata.github_common import GitHubConfig, RepoAnswers
+from curatorbot.github_config import GitHubConfig
+from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers, request_headers
 from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
 from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
@@ -59,8 +62,10 @@ class RestClient:
     Once stopped by the rate limit, a client stays stopped: make one client per run.
     """
 
-    def __init__(self, config: GitHubConfig, etags: EtagCache | None, pacer: Pacer) -> None:
+    def __init__(self, config: GitHubConfig, limits: GitHubLimits, etags: EtagCache | None,
+                 pacer: Pacer) -> None:
         self.config = config
+        self.limits = limits
         self.etags = etags
         self._gate = RateGate("GitHub REST", pacer)
         self._answers: RepoAnswers  # the answers of the running `fetch`
@@ -69,7 +74,7 @@ class RestClient:
                     check_branch: frozenset[str] = frozenset()) -> RepoAnswers:
         """Metadata for each target; `check_branch` keys also get the legacy-branch check."""
         self._answers = answers = RepoAnswers()
-        semaphore = asyncio.Semaphore(self.config.rest_concurrency)
+        semaphore = asyncio.Semaphore(self.limits.rest_concurrency)
 
         async def one(target: RepoRef) -> None:
             async with semaphore:
@@ -99,8 +104,10 @@ class RestClient:
             raise _Missing(f"repository {target.owner}/{target.repo} not found")
         try:
             meta = parse_rest_repository(body)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _Failed(f"malformed GitHub REST answer for {url}: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # The name only: the message may quote the answer.
+            raise _Failed(f"malformed GitHub REST answer for {url} "
+                          f"({type(exc).__name__})") from None
         if check_branch and meta.default_branch not in (None, LEGACY_BRANCH):
             owner, _, name = meta.name_with_owner.partition("/")
             branch_url = (f"{base}/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
@@ -111,13 +118,13 @@ class RestClient:
 
     async def _get_json(self, session: aiohttp.ClientSession, url: str) -> Any | None:
         """The JSON body of `url` (None for 404/410/451), via the ETag cache and redirects."""
-        timeout = aiohttp.ClientTimeout(total=self.config.timeout)
+        timeout = aiohttp.ClientTimeout(total=self.limits.timeout)
         last = "no answer"
         attempt = hops = 0
-        while attempt <= self.config.retries:
+        while attempt <= self.limits.retries:
             await self._gate.enter()
             cached = self.etags.get_etag(url) if self.etags else None
-            headers = self.config.headers(url)
+            headers = request_headers(self.config, self.limits, url)
             if cached:
                 headers["If-None-Match"] = cached.etag
             try:
@@ -141,12 +148,17 @@ class RestClient:
                 except ValueError:
                     raise _Failed(f"the cached body for {url} is not JSON") from None
             if status == 200:
+                try:
+                    value = json.loads(text)
+                except ValueError:
+                    # Like a 5xx: ask again (and never cache what cannot be read).
+                    last = "unusable answer (malformed JSON)"
+                    attempt += 1
+                    await self._backoff(attempt)
+                    continue
                 if etag and self.etags:
                     self.etags.put_etag(url, etag, text)
-                try:
-                    return json.loads(text)
-                except ValueError:
-                    raise _Failed(f"malformed JSON from {url}") from None
+                return value
             if status in (301, 302, 307, 308) and location and hops < _MAX_HOPS:
                 target = urljoin(url, location)
                 if not self.config.on_api(target):
@@ -167,5 +179,5 @@ class RestClient:
         raise _Failed(f"GitHub REST {url}: {last}")
 
     async def _backoff(self, attempt: int) -> None:
-        if attempt <= self.config.retries:
-            await backoff_pause(attempt, self.config.backoff)
+        if attempt <= self.limits.retries:
+            await backoff_pause(attempt, self.limits.backoff)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field, replace
 
 import aiohttp
 
+from curatorbot.github_config import GitHubConfig
 from curatorbot.metadata.base import MetadataBatch, Provider, unknown
 from curatorbot.metadata.github import GitHubProvider
-from curatorbot.metadata.github_common import GitHubConfig
+from curatorbot.metadata.github_common import GitHubLimits
 from curatorbot.metadata.youtube import YouTubeConfig, YouTubeProvider
 from curatorbot.settings import Settings
 from curatorbot.state import EtagCache
@@ -32,6 +33,7 @@ class ProviderContext:
     """What provider factories may use: per-provider configuration and the ETag cache."""
 
     github: GitHubConfig = field(default_factory=GitHubConfig)
+    github_limits: GitHubLimits = field(default_factory=GitHubLimits)
     youtube: YouTubeConfig = field(default_factory=YouTubeConfig)
     etags: EtagCache | None = None
 
@@ -46,13 +48,15 @@ class ProviderContext:
         youtube = YouTubeConfig(user_agent=settings.user_agent, retries=settings.retries)
         if env.get("CURATORBOT_OEMBED_URL"):
             youtube = replace(youtube, oembed_url=env["CURATORBOT_OEMBED_URL"])
-        return cls(github=GitHubConfig.from_env(env, settings), youtube=youtube, etags=etags)
+        return cls(github=GitHubConfig.from_env(env),
+                   github_limits=GitHubLimits.from_settings(settings), youtube=youtube,
+                   etags=etags)
 
 
 ProviderFactory = Callable[[ProviderContext], Provider]
 
 REGISTRY: list[ProviderFactory] = [
-    lambda ctx: GitHubProvider(ctx.github, ctx.etags),
+    lambda ctx: GitHubProvider(ctx.github, ctx.github_limits, ctx.etags),
     lambda ctx: YouTubeProvider(ctx.youtube),
 ]
 

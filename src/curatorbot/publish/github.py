@@ -1,9 +1,10 @@
-"""The only module that talks to PyGithub: settings, paced clients, retries, error translation.
+"""The only module that talks to PyGithub: paced clients, retries, error translation.
 
-`GitHubConfig` reads `GITHUB_TOKEN`, `GITHUB_REPOSITORY` and `GITHUB_API_URL` the way GitHub
-Actions sets them. `GitHubRepo` offers the few operations publishing needs (refs, commits,
-file blobs, pull requests, issues, labels, comments) as plain values, so that the logic in
-`pull_request.py` and `health_issue.py` never touches a PyGithub object.
+Where GitHub is and who may have the token is `github_config.GitHubConfig`'s business;
+`Pacing` says how fast and how long to try. `GitHubRepo` offers the few operations
+publishing needs (refs, commits, file blobs, pull requests, issues, labels, comments) as
+plain values, so that the logic in `pull_request.py` and `health_issue.py` never touches a
+PyGithub object.
 
 Every call goes through `GitHubRepo._call`:
 - PyGithub's own retries are off (`retry=None`); tenacity retries 5xx answers, connection
@@ -11,6 +12,10 @@ Every call goes through `GitHubRepo._call`:
   `Retry-After` / `x-ratelimit-reset` ask for, or backing off exponentially. All waits of a
   run share one budget (`max_wait`): a rate limit that resets later than the budget allows
   fails at once instead of sleeping for an hour.
+- An unusable answer (not JSON, HTML with a 200, a body cut short, JSON of the wrong shape:
+  `_unusable`) is treated exactly like a 5xx. The values publishing reads are checked on the
+  way out of PyGithub (`_get`), since PyGithub turns a non-JSON body into an object whose
+  fields are all None.
 - Creating calls (issues, pull requests, comments) are not retried after a 5xx, because
   GitHub may have done the work before failing; the next run finds what was created, so a
   rerun converges instead of duplicating.
@@ -19,65 +24,45 @@ Every call goes through `GitHubRepo._call`:
 - Any failure left becomes one `GitHubError` (exit 4) with a one-line message that never
   contains the token.
 
-The token is only ever given to PyGithub with `base_url=GITHUB_API_URL`; PyGithub refuses to
-follow URLs to other hosts and drops the Authorization header on redirects to them.
+The token is only ever given to PyGithub with `base_url=GITHUB_API_URL` (`GitHubConfig.token_for`);
+PyGithub refuses to follow URLs to other hosts and drops the Authorization header on
+redirects to them.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import github
 import requests
 from github import Auth, GithubException, InputGitTreeElement, RateLimitExceededException
+from github.GithubException import BadAttributeException
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from curatorbot import __version__
-from curatorbot.errors import GitHubError, UsageError
+from curatorbot.errors import GitHubError
+from curatorbot.github_config import GitHubConfig
 from curatorbot.publish.markdown import one_line
-from curatorbot.settings import DEFAULT_GITHUB_API_URL
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class GitHubConfig:
-    """Where and how to reach GitHub. The token is kept out of `repr`."""
+class Pacing:
+    """How fast and how long publishing may talk to GitHub."""
 
-    repository: str
-    token: str = field(default="", repr=False)
-    api_url: str = DEFAULT_GITHUB_API_URL
     seconds_between_requests: float = 0.0
     seconds_between_writes: float = 1.0
     max_attempts: int = 4
     max_wait: float = 300.0
     backoff: float = 2.0
     timeout: int = 30
-
-    @property
-    def owner(self) -> str:
-        return self.repository.split("/", 1)[0]
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str], *, need_token: bool = True,
-                 **tuning: Any) -> GitHubConfig:
-        """Settings from GitHub Actions' variables; UsageError (exit 3) when one is missing."""
-        token = env.get("GITHUB_TOKEN", "").strip()
-        repository = env.get("GITHUB_REPOSITORY", "").strip()
-        api_url = (env.get("GITHUB_API_URL") or DEFAULT_GITHUB_API_URL).strip().rstrip("/")
-        if need_token and not token:
-            raise UsageError("GITHUB_TOKEN is not set; give the job a token with contents, "
-                             "pull-requests and issues write permission, or use --dry-run")
-        if need_token and (repository.count("/") != 1 or not all(repository.split("/"))):
-            raise UsageError(f"GITHUB_REPOSITORY must be OWNER/NAME, not {repository!r}")
-        parts = urlsplit(api_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"GITHUB_API_URL must be an http(s) URL, not {api_url!r}")
-        return cls(repository=repository, token=token, api_url=api_url, **tuning)
 
 
 @dataclass(frozen=True)
@@ -104,20 +89,22 @@ class Thread:
 class GitHubRepo:
     """One repository on one GitHub API host, reached through a paced PyGithub client."""
 
-    def __init__(self, config: GitHubConfig,
+    def __init__(self, config: GitHubConfig, pacing: Pacing | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config
+        self.pacing = pacing = pacing or Pacing()
         self._sleep = sleep
         self._waited = 0.0
+        token = config.token_for(config.api_url)
         self._client = github.Github(
-            auth=Auth.Token(config.token) if config.token else None,
+            auth=Auth.Token(token) if token else None,
             base_url=config.api_url,
-            timeout=config.timeout,
+            timeout=pacing.timeout,
             user_agent=f"curatorbot/{__version__}",
             per_page=100,
             retry=None,
-            seconds_between_requests=config.seconds_between_requests or None,
-            seconds_between_writes=config.seconds_between_writes or None,
+            seconds_between_requests=pacing.seconds_between_requests or None,
+            seconds_between_writes=pacing.seconds_between_writes or None,
             lazy=True,
         )
         self._repo = self._client.get_repo(config.repository)  # lazy: no request yet
@@ -139,16 +126,28 @@ class GitHubRepo:
             return retrying(fn)
         except GithubException as exc:
             raise GitHubError(self._describe(what, exc)) from None
+        except _CUT_SHORT as exc:
+            raise GitHubError(self._unusable_message(what, exc)) from None
         except requests.RequestException as exc:
             host = urlsplit(self.config.api_url).netloc
             raise GitHubError(self._scrub(
                 f"{what}: cannot reach the GitHub API at {host} ({type(exc).__name__}); "
                 "check GITHUB_API_URL and the network, then run again")) from None
+        except _MAYBE_UNUSABLE as exc:
+            if not _unusable(exc):
+                raise  # a bug of ours, not GitHub's answer
+            raise GitHubError(self._unusable_message(what, exc)) from None
         except (AssertionError, RuntimeError) as exc:
             # PyGithub's refusal to follow a URL or redirect off the API host.
             raise GitHubError(self._scrub(
                 f"{what}: refused an answer pointing away from the API host "
                 f"({one_line(exc, 120)}); the token is only sent to GITHUB_API_URL")) from None
+
+    def _unusable_message(self, what: str, exc: BaseException) -> str:
+        return self._scrub(
+            f"GitHub API: {what} failed: unusable answer ({_unusable_reason(exc)}); GitHub, "
+            "or a proxy in between, did not answer with the API's JSON; run again later "
+            "(a rerun converges)")
 
     def _find(self, what: str, fn: Callable[[], T]) -> T | None:
         """Like `_call`, but a 404 means 'there is none' and gives None."""
@@ -171,12 +170,12 @@ class GitHubRepo:
                 return max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0) + 1.0
         except ValueError:
             pass
-        return float(self.config.backoff * 2 ** (state.attempt_number - 1))
+        return float(self.pacing.backoff * 2 ** (state.attempt_number - 1))
 
     def _stop(self, state: RetryCallState) -> bool:
-        if state.attempt_number >= self.config.max_attempts:
+        if state.attempt_number >= self.pacing.max_attempts:
             return True
-        return self._waited + state.upcoming_sleep > self.config.max_wait
+        return self._waited + state.upcoming_sleep > self.pacing.max_wait
 
     def _spend(self, state: RetryCallState) -> None:
         self._waited += state.upcoming_sleep
@@ -193,7 +192,7 @@ class GitHubRepo:
         answer = f"HTTP {exc.status}" + (f" {message}" if message else "")
         answer += f" ({details})" if details else ""
         if _is_rate_limit(exc):
-            hint = (f"GitHub's rate limit did not clear within this run's {self.config.max_wait:g}"
+            hint = (f"GitHub's rate limit did not clear within this run's {self.pacing.max_wait:g}"
                     " s of waiting; run again later")
         elif exc.status == 401:
             hint = "GITHUB_TOKEN was refused; check that it is valid"
@@ -212,13 +211,15 @@ class GitHubRepo:
     # --- repository, refs, commits, files ------------------------------------------------
 
     def default_branch(self) -> str:
-        return self._call("reading the repository", lambda: str(self._repo.default_branch))
+        # A fresh lazy object per attempt: a completed one keeps a garbled answer for ever.
+        return self._call("reading the repository", lambda: _get(
+            self._client.get_repo(self.config.repository), "default_branch", str))
 
     def branch_sha(self, branch: str) -> str | None:
         """The commit a branch points at, or None when the branch does not exist."""
         def get() -> str:
             ref = self._repo.get_git_ref(f"heads/{branch}")
-            sha = str(ref.object.sha)  # with a lazy client, this is the GET
+            sha = _get(ref, "object.sha", str)  # with a lazy client, this is the GET
             self._objects[("ref", branch)] = ref
             return sha
         return self._find(f"reading branch {branch}", get)
@@ -227,15 +228,17 @@ class GitHubRepo:
         def get() -> CommitInfo:
             commit = self._repo.get_git_commit(sha)
             self._objects[("commit", sha)] = commit
-            return CommitInfo(sha=commit.sha, tree_sha=commit.tree.sha, message=commit.message,
-                              parents=tuple(p.sha for p in commit.parents))
+            return CommitInfo(sha=_get(commit, "sha", str), tree_sha=_get(commit, "tree.sha", str),
+                              message=_get_text(commit, "message"),
+                              parents=tuple(_get(p, "sha", str)
+                                            for p in _get(commit, "parents", list)))
         return self._call(f"reading commit {sha[:12]}", get)
 
     def file_sha(self, path: str, ref: str) -> str | None:
         """The blob sha of a file on a branch, or None when it is not there."""
         def get() -> str | None:
             content = self._repo.get_contents(path, ref=ref)
-            return None if isinstance(content, list) else str(content.sha)
+            return None if isinstance(content, list) else _get(content, "sha", str)
         return self._find(f"reading {path} on {ref}", get)
 
     def create_commit(self, parent_sha: str, files: Mapping[str, str], message: str) -> str:
@@ -247,11 +250,13 @@ class GitHubRepo:
             parent = self._objects[("commit", parent_sha)]
         elements = [InputGitTreeElement(path=path, mode="100644", type="blob", content=text)
                     for path, text in files.items()]
-        tree = self._call("creating the git tree",
-                          lambda: self._repo.create_git_tree(elements, base_tree=parent.tree))
-        commit = self._call("creating the commit",
-                            lambda: self._repo.create_git_commit(message, tree, [parent]))
-        return str(commit.sha)
+        def create_tree() -> Any:
+            tree = self._repo.create_git_tree(elements, base_tree=parent.tree)
+            _get(tree, "sha", str)
+            return tree
+        tree = self._call("creating the git tree", create_tree)
+        return self._call("creating the commit", lambda: _get(
+            self._repo.create_git_commit(message, tree, [parent]), "sha", str))
 
     def point_branch(self, branch: str, sha: str) -> None:
         """Create `branch` at `sha`, or force-move it there when it exists."""
@@ -284,12 +289,11 @@ class GitHubRepo:
             pulls = self._repo.get_pulls(state="open", head=f"{self.config.owner}:{branch}")
             found = []
             for pull in pulls:
-                if pull.head.ref != branch:
+                if _get(pull, "head.ref", str) != branch:
                     continue
-                self._objects[("thread", pull.number)] = pull
-                found.append(Thread(number=pull.number, title=pull.title, body=pull.body or "",
-                                    state=pull.state,
-                                    labels=frozenset(x.name for x in pull.labels)))
+                thread = _thread_of(pull)
+                self._objects[("thread", thread.number)] = pull
+                found.append(thread)
             return sorted(found, key=lambda t: t.number)
         return self._call("listing open pull requests", get)
 
@@ -297,8 +301,9 @@ class GitHubRepo:
         def create() -> int:
             pull = self._repo.create_pull(base=base, head=head, title=title, body=body,
                                           maintainer_can_modify=True)
-            self._objects[("thread", pull.number)] = pull
-            return int(pull.number)
+            number = _get(pull, "number", int)
+            self._objects[("thread", number)] = pull
+            return number
         return self._call("opening the pull request", create, creates=True)
 
     def issues_labelled(self, label: str) -> list[Thread]:
@@ -307,20 +312,21 @@ class GitHubRepo:
             found = []
             for issue in self._repo.get_issues(state="all", labels=[label], sort="created",
                                                direction="asc"):
-                if "/pull/" in issue.html_url:  # `pull_request` would cost a GET per issue
+                # `pull_request` would cost a GET per issue
+                if "/pull/" in _get(issue, "html_url", str):
                     continue
-                self._objects[("thread", issue.number)] = issue
-                found.append(Thread(number=issue.number, title=issue.title,
-                                    body=issue.body or "", state=issue.state,
-                                    labels=frozenset(x.name for x in issue.labels)))
+                thread = _thread_of(issue)
+                self._objects[("thread", thread.number)] = issue
+                found.append(thread)
             return sorted(found, key=lambda t: t.number)
         return self._call(f"listing issues labelled {label}", get)
 
     def create_issue(self, title: str, body: str, labels: list[str]) -> int:
         def create() -> int:
             issue = self._repo.create_issue(title=title, body=body, labels=labels)
-            self._objects[("thread", issue.number)] = issue
-            return int(issue.number)
+            number = _get(issue, "number", int)
+            self._objects[("thread", number)] = issue
+            return number
         return self._call("opening the health issue", create, creates=True)
 
     def _thread(self, number: int) -> Any:
@@ -346,7 +352,7 @@ class GitHubRepo:
         obj = self._thread(number)
         getter = obj.get_issue_comments if hasattr(obj, "get_issue_comments") else obj.get_comments
         return self._call(f"reading the comments of #{number}",
-                          lambda: [c.body or "" for c in getter()])
+                          lambda: [_get_text(c, "body") for c in getter()])
 
     def comment(self, number: int, body: str) -> None:
         obj = self._thread(number)
@@ -363,7 +369,8 @@ class GitHubRepo:
     def ensure_labels(self, labels: list[str], color: str = "5319e7") -> None:
         """Create whichever of `labels` the repository does not have yet."""
         existing = self._call("listing labels",
-                              lambda: {x.name.lower() for x in self._repo.get_labels()})
+                              lambda: {_get(x, "name", str).lower()
+                                       for x in self._repo.get_labels()})
         for name in labels:
             if name.lower() in existing:
                 continue
@@ -381,6 +388,82 @@ class GitHubRepo:
             self._call(f"creating label {name}", create)
 
 
+class _Unusable(Exception):
+    """A value publishing needs is missing from GitHub's answer, or of the wrong type."""
+
+
+# What PyGithub raises when an answer is not the JSON it expects (with `_raised_in_pygithub`).
+_SHAPE_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, AttributeError, KeyError,
+                                              IndexError)
+# A body that broke off before its end (Content-Length not reached, broken chunks).
+_CUT_SHORT: tuple[type[Exception], ...] = (requests.exceptions.ChunkedEncodingError,
+                                           requests.exceptions.ContentDecodingError)
+_MAYBE_UNUSABLE: tuple[type[Exception], ...] = (_Unusable, BadAttributeException, *_SHAPE_ERRORS)
+
+
+def _get(obj: Any, path: str, kind: type[T]) -> T:
+    """`obj.a.b` for `path` "a.b", checked to be a `kind`: anything else is `_Unusable`."""
+    value = obj
+    for name in path.split("."):
+        try:
+            value = getattr(value, name)
+        except BadAttributeException:
+            raise _Unusable(f"{path} is of the wrong type") from None
+        if value is None:
+            raise _Unusable(f"no {path}")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _Unusable(f"{path} is not a {kind.__name__}")
+    return value
+
+
+def _get_text(obj: Any, name: str) -> str:
+    """An optional text field (an issue's body): empty when null, `_Unusable` when no text."""
+    try:
+        value = getattr(obj, name)
+    except BadAttributeException:
+        raise _Unusable(f"{name} is of the wrong type") from None
+    if value is not None and not isinstance(value, str):
+        raise _Unusable(f"{name} is not a str")
+    return value or ""
+
+
+def _thread_of(obj: Any) -> Thread:
+    """An issue or pull request as a `Thread`, every field checked."""
+    return Thread(number=_get(obj, "number", int), title=_get(obj, "title", str),
+                  body=_get_text(obj, "body"), state=_get(obj, "state", str),
+                  labels=frozenset(_get(x, "name", str) for x in _get(obj, "labels", list)))
+
+
+def _raised_in_pygithub(tb: TracebackType | None) -> bool:
+    """Whether the innermost frame of `tb` is PyGithub's own code."""
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    return module == "github" or module.startswith("github.")
+
+
+def _unusable(exc: BaseException) -> bool:
+    """An answer that is not what the API promises: not JSON, or JSON of the wrong shape."""
+    if isinstance(exc, (_Unusable, BadAttributeException, json.JSONDecodeError, *_CUT_SHORT)):
+        return True
+    return isinstance(exc, _SHAPE_ERRORS) and _raised_in_pygithub(exc.__traceback__)
+
+
+def _unusable_reason(exc: BaseException) -> str:
+    """What was wrong, in a few words: never the body itself (it may be a whole page)."""
+    if isinstance(exc, _Unusable):
+        return one_line(exc, 120)
+    if isinstance(exc, json.JSONDecodeError):
+        return f"malformed JSON at character {exc.pos}"
+    if isinstance(exc, BadAttributeException):
+        return "a field of the wrong type"
+    if isinstance(exc, _CUT_SHORT):
+        return "the body broke off before its end"
+    return f"JSON of the wrong shape ({type(exc).__name__})"
+
+
 def _is_rate_limit(exc: BaseException) -> bool:
     if isinstance(exc, RateLimitExceededException):
         return True
@@ -392,11 +475,12 @@ def _is_rate_limit(exc: BaseException) -> bool:
 
 
 def _transient(exc: BaseException, creates: bool) -> bool:
-    """Worth another try: rate limits always; 5xx and lost connections unless creating."""
+    """Worth another try: rate limits always; 5xx, unusable answers and lost connections
+    (also mid-answer) unless creating."""
     if _is_rate_limit(exc):
         return True
     if creates:
         return False
     if isinstance(exc, GithubException):
         return exc.status >= 500
-    return isinstance(exc, requests.ConnectionError | requests.Timeout)
+    return _unusable(exc) or isinstance(exc, requests.ConnectionError | requests.Timeout)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 
 from curatorbot.errors import GitHubError, UsageError
-from curatorbot.publish.github import GitHubConfig, GitHubRepo
+from curatorbot.github_config import GitHubConfig
+from curatorbot.publish.github import GitHubRepo, Pacing
 from tests.fakes.github_api import FakeGitHub, Repo
 from tests.integration.publish.conftest import REPOSITORY, TOKEN, Bot, updated_catalog
 
 
 def gateway(fake: FakeGitHub, sleeps: list[float], max_wait: float = 30) -> GitHubRepo:
-    config = GitHubConfig(repository=REPOSITORY, token=TOKEN, api_url=fake.base_url,
-                          seconds_between_writes=0, max_wait=max_wait, backoff=0.5)
-    return GitHubRepo(config, sleep=sleeps.append)
+    config = GitHubConfig(repository=REPOSITORY, token=TOKEN, api_url=fake.base_url)
+    return GitHubRepo(config, Pacing(seconds_between_writes=0, max_wait=max_wait, backoff=0.5),
+                      sleep=sleeps.append)
 
 
 def test_retry_after_is_honoured_and_counted(fake_github: FakeGitHub, repo: Repo) -> None:
@@ -48,12 +49,13 @@ def test_the_budget_is_shared_by_all_calls_of_a_run(fake_github: FakeGitHub,
 
 def test_config_from_env_and_repr_hides_the_token() -> None:
     config = GitHubConfig.from_env({"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": "a/b",
-                                    "GITHUB_API_URL": "https://ghe.test/api/v3/"})
+                                    "GITHUB_API_URL": "https://ghe.test/api/v3/"},
+                                   need_token=True)
     assert config.api_url == "https://ghe.test/api/v3" and config.owner == "a"
     assert TOKEN not in repr(config)
     with pytest.raises(UsageError, match="GITHUB_API_URL must be an http"):
         GitHubConfig.from_env({"GITHUB_TOKEN": "x", "GITHUB_REPOSITORY": "a/b",
-                               "GITHUB_API_URL": "ftp://x"})
+                               "GITHUB_API_URL": "ftp://x"}, need_token=True)
 
 
 def test_an_invalid_catalog_is_exit_3_before_any_request(bot: Bot, repo: Repo,

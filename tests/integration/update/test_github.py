@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from curatorbot.plan import ChangeKind, load_plan
-from tests.fakes.world import World
+from tests.fakes.world import TOKEN, World
 
 
 def links_of(path: Path) -> list[dict[str, Any]]:
@@ -116,3 +119,58 @@ async def test_without_a_token_rest_with_etags_makes_the_second_run_cost_nothing
     assert world.github.requests["rest_304"] - not_modified == 3
     assert world.github.rest_limit - world.github.rest_remaining == used
     assert {a for _, a in world.github.auth_seen} == {None}
+
+
+async def test_without_graphql_url_graphql_goes_to_github_api_url_and_nowhere_else(
+        world: World) -> None:
+    # GitHub Enterprise sets GITHUB_API_URL only: its token must not go to github.com.
+    catalog = world.catalog([world.gh("alice/tool"), world.gh("bob/tool")])
+    result = await world.update(str(catalog), env={"GITHUB_GRAPHQL_URL": None})
+    assert result.code == 0, result.output
+    assert world.github.requests["graphql"] >= 1 and world.github.requests["rest"] == 0
+    assert links_of(catalog)[0]["bot"]["stars"] == 100  # the answer came from the fake
+    assert {a for _, a in world.github.auth_seen} == {f"Bearer {TOKEN}"}
+    # The other host (github.com's pages, 127.0.0.4) was asked, never with the token.
+    assert world.site.log and all(s.authorization is None for s in world.site.log)
+    assert "secret" not in result.output
+
+
+@pytest.mark.parametrize("body", [
+    "<html><body>" + "<p>gateway says no</p>" * 50 + "</body></html>",
+    '{"data": ["gateway says no"]}',
+], ids=["html-with-200", "data-not-an-object"])
+async def test_an_unusable_github_answer_is_a_note_and_the_catalog_keeps_its_data(
+        body: str, world: World) -> None:
+    # Titles as the pages give them: the only change a good answer brings is stars 42 -> 100.
+    catalog = world.catalog([(world.gh("alice/tool"), {"stars": 42, "repo": "alice/tool",
+                                                       "title": "github.com/alice/tool"}),
+                             (world.url("ok/1"), {"title": "Page 1"})])
+    before = hashlib.sha256(catalog.read_bytes()).hexdigest()
+    world.github.script_body(body, times=20)
+    result = await world.update(str(catalog), "--format", "json")
+    assert result.code == 0, result.output
+    assert "Traceback" not in result.output and TOKEN not in result.output
+    notes = [line for line in result.stderr.splitlines() if "GraphQL" in line]
+    assert len(notes) == 1 and "unusable answer" in notes[0], result.stderr
+    assert "gateway says no" not in result.output
+    report = json.loads(result.stdout)
+    assert report["summary"]["ok"] == 2  # the links themselves were still checked
+    assert hashlib.sha256(catalog.read_bytes()).hexdigest() == before
+    assert links_of(catalog)[0]["bot"]["stars"] == 42
+    world.github.script.clear()
+    good = await world.update(str(catalog))  # the same run with GitHub answering properly
+    assert good.code == 0, good.output
+    assert links_of(catalog)[0]["bot"]["stars"] == 100
+
+
+@pytest.mark.parametrize("variable", ["GITHUB_API_URL", "GITHUB_GRAPHQL_URL"])
+async def test_an_unusable_github_endpoint_is_exit_3_before_any_request(
+        variable: str, world: World) -> None:
+    catalog = world.catalog([world.gh("alice/tool"), world.url("ok/1")])
+    before = hashlib.sha256(catalog.read_bytes()).hexdigest()
+    result = await world.update(str(catalog), env={variable: "file:///etc/passwd"})
+    assert result.code == 3, result.output
+    assert result.stderr.splitlines() == [
+        f"curatorbot: error: {variable} must be an http(s) URL, not 'file:///etc/passwd'"]
+    assert world.github.requests.total() == 0 and world.site.log == []
+    assert hashlib.sha256(catalog.read_bytes()).hexdigest() == before
