@@ -2,8 +2,9 @@
 
 Where GitHub is and who may have the token is `github_config.GitHubConfig`'s business;
 `Pacing` says how fast and how long to try. `GitHubRepo` offers the few operations
-publishing needs (refs, commits, file blobs, pull requests, issues, labels, comments) as
-plain values, so that the logic in `pull_request.py` and `health_issue.py` never touches a
+publishing needs (refs, commits, trees, file blobs, pull requests, issues, labels,
+comments) as plain values, so that the logic in `pull_request.py`, `health_issue.py` and
+`history_branch.py` never touches a
 PyGithub object.
 
 Every call goes through `GitHubRepo._call`:
@@ -31,6 +32,7 @@ redirects to them.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -267,6 +269,75 @@ class GitHubRepo:
         def create() -> None:
             self._objects[("ref", branch)] = self._repo.create_git_ref(f"refs/heads/{branch}", sha)
         self._call(f"creating branch {branch}", create)
+
+    def tree_files(self, commit_sha: str) -> dict[str, str]:
+        """Path -> blob sha of the files at the top of a commit's tree."""
+        commit = self._objects.get(("commit", commit_sha))
+        tree_sha = commit.tree.sha if commit is not None else self.commit(commit_sha).tree_sha
+        tree = self._call(f"reading the tree of {commit_sha[:12]}",
+                          lambda: self._repo.get_git_tree(tree_sha))
+        return {item.path: item.sha for item in tree.tree if item.type == "blob"}
+
+    def blob(self, sha: str) -> bytes:
+        """The bytes of a git blob (the blob API serves files of up to 100 MB)."""
+        def get() -> bytes:
+            found = self._repo.get_git_blob(sha)
+            if found.encoding == "base64":
+                return base64.b64decode(found.content)
+            return str(found.content).encode("utf-8")
+        return self._call(f"reading blob {sha[:12]}", get)
+
+    def commit_files(self, message: str, *, parent: str | None, texts: Mapping[str, str],
+                     blobs: Mapping[str, str] | None = None) -> str:
+        """A new commit on `parent` (None: a root commit, the start of an orphan branch)
+        whose tree is the parent's with each of `texts` (path -> content, uploaded as a blob)
+        and `blobs` (path -> existing blob sha) set."""
+        elements = [InputGitTreeElement(path=path, mode="100644", type="blob", sha=sha)
+                    for path, sha in (blobs or {}).items()]
+        for path, text in texts.items():
+            def upload(text: str = text) -> Any:
+                return self._repo.create_git_blob(text, "utf-8")
+            blob = self._call(f"uploading {path}", upload)
+            elements.append(InputGitTreeElement(path=path, mode="100644", type="blob",
+                                                sha=blob.sha))
+        parents = []
+        if parent is not None:
+            if ("commit", parent) not in self._objects:
+                self.commit(parent)
+            parents.append(self._objects[("commit", parent)])
+        tree = self._call("creating the git tree", lambda: self._repo.create_git_tree(
+            elements, **({"base_tree": parents[0].tree} if parents else {})))
+        commit = self._call("creating the commit",
+                            lambda: self._repo.create_git_commit(message, tree, parents))
+        return str(commit.sha)
+
+    def advance_branch(self, branch: str, sha: str) -> bool:
+        """Move `branch` to `sha` only as a fast-forward; False when the branch moved
+        elsewhere meanwhile (GitHub's 422), so the caller reloads and tries again."""
+        def move() -> bool:
+            ref = self._objects.get(("ref", branch)) \
+                or self._repo.get_git_ref(f"heads/{branch}")
+            try:
+                ref.edit(sha, force=False)
+            except GithubException as exc:
+                if exc.status == 422:  # "Update is not a fast forward"
+                    return False
+                raise
+            return True
+        return self._call(f"moving branch {branch}", move)
+
+    def create_branch(self, branch: str, sha: str) -> bool:
+        """Create `branch` at `sha`; False when it exists already (created meanwhile)."""
+        def create() -> bool:
+            try:
+                self._objects[("ref", branch)] = self._repo.create_git_ref(
+                    f"refs/heads/{branch}", sha)
+            except GithubException as exc:
+                if exc.status == 422:  # "Reference already exists"
+                    return False
+                raise
+            return True
+        return self._call(f"creating branch {branch}", create)
 
     def delete_branch(self, branch: str) -> None:
         ref = self._objects.get(("ref", branch))

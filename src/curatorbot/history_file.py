@@ -1,0 +1,257 @@
+"""The run history as one text file: what a fresh working copy needs to carry on.
+
+`dump` and `parse` turn a `Snapshot` (what `SQLiteStore.export_snapshot` gives and
+`import_snapshot` takes) into JSON lines and back; `merge` joins two snapshots of
+concurrent runs. The file, schema 1, sorted so that two runs' files diff line by line:
+
+    {"schema":1,"runs":57,"first_run":"2026-01-05T04:23:11.000000Z","last_run":"...",
+     "recent":[[started,finished,healthy,checked,failed,{status:count}], ...]}
+    {"url":"https://a.example/x","run":0,"status":"dead","http":404,"streak":2,
+     "since":"2026-11-23T04:24:02.000000Z"}
+    {"url":"https://b.example/","run":0,"ok":0,"status":"ok","http":200,"title":"B"}
+    {"etag":"https://api.github.com/repos/o/n","tag":"W/\\"abc\\"","stored":"...",
+     "body":"<zlib, then base64>"}
+
+`recent` lists the runs the lines refer to (oldest first); `run` (when the URL was last
+checked), `ok` (last found alive) and `seen` (last in a run's catalog; left out when it is
+`run`) are indexes into it, or a timestamp when that run is no longer known. A line keeps
+the last result of an alive URL (`http`, `final`, `title`, `moved`) for the max-age cache;
+`streak` and `since` (the first failure) are left out when there is no failure streak.
+ETag bodies (GitHub REST answers, a few KB of JSON each) are compressed.
+
+Retention is the exporter's: entries of URLs that were in no run's catalog for
+`RETENTION_DAYS` are not written (a URL removed and put back within that time keeps its
+history). A file that is not this format, or of a newer schema, raises `UnreadableHistory`
+with a one-line reason; nothing here guesses.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+SCHEMA = 1
+RETENTION_DAYS = 30
+
+
+class UnreadableHistory(ValueError):
+    """The history file cannot be used: `newer` when it is of a later schema."""
+
+    def __init__(self, reason: str, *, newer: bool = False) -> None:
+        super().__init__(reason)
+        self.newer = newer
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run as the history file keeps it."""
+
+    started: str
+    finished: str
+    healthy: bool
+    checked: int
+    failed: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """Where one URL stands: its streak and its last result (times are ISO-8601, UTC)."""
+
+    url: str
+    checked: str | None
+    status: str | None
+    seen: str | None = None
+    streak: int = 0
+    first_failure: str | None = None
+    last_ok: str | None = None
+    http_status: int | None = None
+    final_url: str | None = None
+    title: str | None = None
+    moved_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EtagRecord:
+    """A cached GitHub REST answer."""
+
+    url: str
+    etag: str
+    body: str
+    stored: str
+
+
+@dataclass
+class Snapshot:
+    """The whole run history: run count and dates, known runs, links, ETags."""
+
+    runs: int = 0
+    first_run: str | None = None
+    last_run: str | None = None
+    recent: list[RunRecord] = field(default_factory=list)
+    links: dict[str, LinkRecord] = field(default_factory=dict)
+    etags: dict[str, EtagRecord] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.runs == 0 and not self.links
+
+
+# -- writing -----------------------------------------------------------------------------
+
+def dump(snapshot: Snapshot, *, keep_seen_since: str | None = None) -> str:
+    """The file's text; URLs last seen before `keep_seen_since` (ISO) are left out."""
+    links = [link for link in snapshot.links.values()
+             if keep_seen_since is None or (_seen(link) or "") >= keep_seen_since]
+    links.sort(key=lambda link: link.url)
+    known = {run.finished: run for run in snapshot.recent}
+    used = {t for link in links for t in (link.checked, link.last_ok, link.seen) if t in known}
+    if snapshot.last_run in known:
+        used.add(snapshot.last_run)
+    recent = sorted((known[t] for t in used), key=lambda run: run.finished)
+    index = {run.finished: number for number, run in enumerate(recent)}
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    header = {"schema": SCHEMA, "runs": snapshot.runs, "first_run": snapshot.first_run,
+              "last_run": snapshot.last_run,
+              "recent": [[r.started, r.finished, r.healthy, r.checked, r.failed,
+                          dict(sorted(r.counts.items()))] for r in recent]}
+    lines = [compact(header)]
+    for link in links:
+        item: dict[str, Any] = {"url": link.url, "run": _ref(link.checked, index)}
+        if link.last_ok is not None:
+            item["ok"] = _ref(link.last_ok, index)
+        if link.seen is not None and link.seen != link.checked:
+            item["seen"] = _ref(link.seen, index)
+        item["status"] = link.status
+        for key, value in (("http", link.http_status), ("final", link.final_url),
+                           ("title", link.title), ("moved", link.moved_to),
+                           ("streak", link.streak or None), ("since", link.first_failure)):
+            if value is not None:
+                item[key] = value
+        lines.append(compact(item))
+    for etag in sorted(snapshot.etags.values(), key=lambda e: e.url):
+        body = base64.b64encode(zlib.compress(etag.body.encode("utf-8"), 6)).decode("ascii")
+        lines.append(compact({"etag": etag.url, "tag": etag.etag, "stored": etag.stored,
+                              "body": body}))
+    return "\n".join(lines) + "\n"
+
+
+def _ref(moment: str | None, index: dict[str, int]) -> int | str | None:
+    if moment is None:
+        return None
+    number = index.get(moment)
+    return moment if number is None else number
+
+
+def _seen(link: LinkRecord) -> str | None:
+    return link.seen or link.checked
+
+
+# -- reading -----------------------------------------------------------------------------
+
+def parse(text: str) -> Snapshot:
+    """The snapshot a file's text holds; UnreadableHistory (one line) when it cannot be used."""
+    head, _, body = text.partition("\n")
+    try:
+        header = json.loads(head)
+    except ValueError:
+        raise UnreadableHistory("the first line is not JSON") from None
+    if not isinstance(header, dict) or not isinstance(header.get("schema"), int):
+        raise UnreadableHistory("the first line has no schema number")
+    if header["schema"] > SCHEMA:
+        raise UnreadableHistory(
+            f"schema {header['schema']} is newer than this curatorbot reads ({SCHEMA})",
+            newer=True)
+    if header["schema"] != SCHEMA:
+        raise UnreadableHistory(f"schema {header['schema']} is unknown")
+    try:
+        # One JSON array instead of one json.loads per line: three times faster.
+        items = json.loads("[" + ",".join(line for line in body.split("\n") if line) + "]")
+        recent = [RunRecord(str(r[0]), str(r[1]), bool(r[2]), int(r[3]), int(r[4]),
+                            {str(k): int(v) for k, v in r[5].items()})
+                  for r in header.get("recent") or ()]
+        snapshot = Snapshot(runs=int(header.get("runs") or 0),
+                            first_run=_text(header.get("first_run")),
+                            last_run=_text(header.get("last_run")), recent=recent)
+        times = [run.finished for run in recent]
+        for item in items:
+            if "url" in item:
+                link = _link(item, times)
+                snapshot.links[link.url] = link
+            elif "etag" in item:
+                body_text = zlib.decompress(base64.b64decode(item["body"])).decode("utf-8")
+                snapshot.etags[str(item["etag"])] = EtagRecord(
+                    str(item["etag"]), str(item["tag"]), body_text, str(item["stored"]))
+            else:
+                raise ValueError("a line with neither url nor etag")
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as exc:
+        raise UnreadableHistory(f"malformed content ({type(exc).__name__}: "
+                                f"{str(exc)[:100]})") from None
+    return snapshot
+
+
+def _link(item: dict[str, Any], times: list[str]) -> LinkRecord:
+    checked = _time(item.get("run"), times)
+    return LinkRecord(
+        url=str(item["url"]), checked=checked, status=_text(item.get("status")),
+        seen=_time(item["seen"], times) if "seen" in item else checked,
+        streak=int(item.get("streak") or 0), first_failure=_text(item.get("since")),
+        last_ok=_time(item.get("ok"), times), http_status=_int(item.get("http")),
+        final_url=_text(item.get("final")), title=_text(item.get("title")),
+        moved_to=_text(item.get("moved")))
+
+
+def _time(ref: Any, times: list[str]) -> str | None:
+    if ref is None:
+        return None
+    if isinstance(ref, bool):
+        raise ValueError("a boolean where a run was expected")
+    if isinstance(ref, int):
+        return times[ref]
+    return str(ref)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+# -- merging -----------------------------------------------------------------------------
+
+def merge(mine: Snapshot, theirs: Snapshot, *, restored_runs: int) -> Snapshot:
+    """`mine` (a run that started from a history of `restored_runs` runs) joined with
+    `theirs` (what another run saved meanwhile): per URL the entry of the most recent
+    check wins (a tie: mine), `seen` is the later of both, ETags the later stored; the run
+    count adds the runs `mine` made to `theirs`."""
+    links = dict(theirs.links)
+    for url, link in mine.links.items():
+        other = links.get(url)
+        if other is None or (link.checked or "") >= (other.checked or ""):
+            chosen, rival = link, other
+        else:
+            chosen, rival = other, link
+        if rival is not None and (_seen(rival) or "") > (_seen(chosen) or ""):
+            chosen = replace(chosen, seen=_seen(rival))
+        links[url] = chosen
+    etags = dict(theirs.etags)
+    for url, etag in mine.etags.items():
+        if url not in etags or etag.stored >= etags[url].stored:
+            etags[url] = etag
+    recent = {run.finished: run for run in (*theirs.recent, *mine.recent)}
+    return Snapshot(
+        runs=theirs.runs + max(mine.runs - restored_runs, 0),
+        first_run=_earliest((mine.first_run, theirs.first_run)),
+        last_run=max((t for t in (mine.last_run, theirs.last_run) if t), default=None),
+        recent=sorted(recent.values(), key=lambda run: run.finished),
+        links=links, etags=etags)
+
+
+def _earliest(moments: Iterable[str | None]) -> str | None:
+    return min((t for t in moments if t), default=None)
