@@ -3,7 +3,9 @@ and saved there after a run that finished.
 
 The local SQLite file stays the working copy: `restore_into` replaces its content with the
 branch's file (the branch is the truth), `save` commits the working copy's export after
-the run (publish/history_branch.py: compare-and-swap, merge on conflict). What it needs
+the run (publish/history_branch.py: compare-and-swap, merge on conflict). A branch with
+no history yet leaves a local working copy as it is, so that an existing history moves
+to the branch on the first save. What it needs
 from the environment (GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL) is checked by
 `connect` before any network work; a missing one is a UsageError (exit 3). A run that
 starts without history while the catalog (links with `dead_since`) or the open health
@@ -72,12 +74,15 @@ class BranchSync:
         self.gh.close()
 
     def restore_into(self, store: SQLiteStore, catalog: Catalog) -> list[str]:
-        """Replace the working copy with the branch's history; the notes to print."""
+        """Replace the working copy with the branch's history (an unreadable one: with an
+        empty history); the notes to print. With no history on the branch at all, a local
+        working copy stays as it is and becomes the branch's first history."""
         restored = self.store.restore()
         self.restored = restored
-        store.import_snapshot(restored.snapshot)
+        if restored.found or restored.problem:
+            store.import_snapshot(restored.snapshot)
         notes = [restored.problem] if restored.problem else []
-        if restored.snapshot.runs == 0 and (_marked_dead(catalog) or self._issue_strikes()):
+        if not store.runs(1) and (_marked_dead(catalog) or self._issue_strikes()):
             self.lost = True
             notes.append(f"{LOST_NOTE} (nothing on branch {self.store.branch}, but the "
                          "catalog or the health issue shows earlier runs)")
@@ -99,6 +104,14 @@ class BranchSync:
         merged = f", merged with {saved.merges} concurrent save(s)" if saved.merges else ""
         return (f"run history saved on {self.store.branch} ({snapshot.runs} runs, "
                 f"commit {saved.sha[:12]}{merged})")
+
+    def summarize(self, notes: list[str], env: Mapping[str, str]) -> None:
+        """The history's notes in the job summary (GITHUB_STEP_SUMMARY), when there is one."""
+        path = env.get("GITHUB_STEP_SUMMARY")
+        if path and notes:
+            with open(path, "a", encoding="utf-8") as stream:
+                stream.write("## curatorbot run history\n\n"
+                             + "".join(f"- {note}\n" for note in notes) + "\n")
 
     def _issue_strikes(self) -> bool:
         from curatorbot.commands.publish import HEALTH_LABEL

@@ -107,7 +107,10 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
             outcome.report.run_history = branch.info(history)
         finished = not (outcome.report.network_down or outcome.report.interrupted)
         if branch is not None and history is not None and finished and not dry_run:
-            outcome.notes.append(branch.save(history))
+            restore_notes.append(branch.save(history))
+            outcome.notes.append(restore_notes[-1])
+        if branch is not None:
+            branch.summarize(restore_notes, os.environ)
     for note in outcome.notes:
         click.echo(f"curatorbot: note: {note}", err=True)
     unwritten: FileWriteError | None = None

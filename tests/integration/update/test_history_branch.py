@@ -92,6 +92,24 @@ async def test_three_runs_on_fresh_runners_confirm_a_dead_link(
     assert saved.runs == 3 and saved.links[dead].streak == 3
 
 
+async def test_a_local_history_moves_to_a_new_branch_and_github_failures_exit_4(
+        world: World, api: FakeGitHub) -> None:
+    world.farm.switches["d"] = 404
+    catalog = world.catalog([world.url("switch/d")])
+    assert (await world.update(str(catalog))).code == 2  # local history only
+    second = await world.update(str(catalog), "--history-branch", BRANCH, env=env_for(api))
+    assert second.code == 2 and LOST_NOTE not in second.stderr, second.output
+    assert parse(history_text(api) or "").links[world.url("switch/d")].streak == 2
+
+    api.inject("GET", r"/git/ref/heads/", 502, times=10)
+    before = catalog.read_bytes()
+    third = await world.update(str(catalog), "--history-branch", BRANCH,
+                               env={**env_for(api), "CURATORBOT_MAX_WAIT": "1"})
+    assert third.code == 4 and "Traceback" not in third.output
+    assert third.stderr.strip().count("\n") == 0 and "HTTP 502" in third.stderr
+    assert catalog.read_bytes() == before  # stopped before checking anything
+
+
 async def test_a_dry_run_restores_but_saves_nothing(world: World, api: FakeGitHub) -> None:
     world.farm.switches["d"] = 404
     catalog = world.catalog([world.url("switch/d")])
@@ -137,10 +155,20 @@ async def test_an_unreadable_history_is_set_aside_reported_and_the_run_goes_on(
 async def test_a_lost_history_is_said_when_the_catalog_shows_earlier_runs(
         world: World, api: FakeGitHub) -> None:
     catalog = world.catalog([(world.url("ok/1"), {"dead_since": "2026-01-01"})])
-    result = await run(world, api, catalog, 1)
+    summary = world.tmp / "summary.md"
+    state = world.tmp / "run1" / "state.sqlite"
+    result = await world.update(str(catalog), "--state", str(state), "--history-branch",
+                                BRANCH, "--format", "json",
+                                env={**env_for(api), "GITHUB_STEP_SUMMARY": str(summary)})
     assert result.code == 0, result.output
     assert f"note: {LOST_NOTE}" in result.stderr
-    assert json.loads(result.stdout)["history"]["lost"] is True
+    assert LOST_NOTE in summary.read_text(encoding="utf-8")
+    report = json.loads(result.stdout)
+    assert report["history"]["lost"] is True
+    (world.tmp / "report.json").write_text(result.stdout, encoding="utf-8")
+    issue = await world.cli("issue", "--report", str(world.tmp / "report.json"), "--dry-run")
+    assert "Run history not found; strikes restart" in issue.stdout, issue.output
+    assert "Run history: 1 run since" in issue.stdout
     again = await run(world, api, catalog, 2)  # the history exists now: nothing to say
     assert LOST_NOTE not in again.stderr
 
