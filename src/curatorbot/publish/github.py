@@ -314,30 +314,18 @@ class GitHubRepo:
     def advance_branch(self, branch: str, sha: str) -> bool:
         """Move `branch` to `sha` only as a fast-forward; False when the branch moved
         elsewhere meanwhile (GitHub's 422), so the caller reloads and tries again."""
-        def move() -> bool:
+        def move() -> None:
             ref = self._objects.get(("ref", branch)) \
                 or self._repo.get_git_ref(f"heads/{branch}")
-            try:
-                ref.edit(sha, force=False)
-            except GithubException as exc:
-                if exc.status == 422:  # "Update is not a fast forward"
-                    return False
-                raise
-            return True
-        return self._call(f"moving branch {branch}", move)
+            ref.edit(sha, force=False)  # 422: "Update is not a fast forward"
+        return self._call(f"moving branch {branch}", lambda: _unless_refused(move))
 
     def create_branch(self, branch: str, sha: str) -> bool:
         """Create `branch` at `sha`; False when it exists already (created meanwhile)."""
-        def create() -> bool:
-            try:
-                self._objects[("ref", branch)] = self._repo.create_git_ref(
-                    f"refs/heads/{branch}", sha)
-            except GithubException as exc:
-                if exc.status == 422:  # "Reference already exists"
-                    return False
-                raise
-            return True
-        return self._call(f"creating branch {branch}", create)
+        def create() -> None:
+            self._objects[("ref", branch)] = self._repo.create_git_ref(
+                f"refs/heads/{branch}", sha)  # 422: "Reference already exists"
+        return self._call(f"creating branch {branch}", lambda: _unless_refused(create))
 
     def delete_branch(self, branch: str) -> None:
         ref = self._objects.get(("ref", branch))
@@ -533,6 +521,17 @@ def _unusable_reason(exc: BaseException) -> str:
     if isinstance(exc, _CUT_SHORT):
         return "the body broke off before its end"
     return f"JSON of the wrong shape ({type(exc).__name__})"
+
+
+def _unless_refused(action: Callable[[], None]) -> bool:
+    """Run `action`: True when done, False when GitHub refused it as invalid (422)."""
+    try:
+        action()
+    except GithubException as exc:
+        if exc.status == 422:
+            return False
+        raise
+    return True
 
 
 def _is_rate_limit(exc: BaseException) -> bool:

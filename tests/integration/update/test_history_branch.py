@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -27,6 +28,8 @@ from curatorbot.state import SQLiteStore
 from tests.fakes.github_api import FakeGitHub, Repo
 from tests.fakes.world import ROOT, TOKEN, World
 
+REPORT_SCHEMA = json.loads((ROOT / "tests" / "contracts" / "check-report.schema.json")
+                           .read_text(encoding="utf-8"))
 REPOSITORY = "octo/catalog"
 BRANCH = "curatorbot/history"
 
@@ -75,6 +78,7 @@ async def test_three_runs_on_fresh_runners_confirm_a_dead_link(
         result = await run(world, api, catalog, n)
         assert result.code == 2, result.output
         report = json.loads(result.stdout)
+        jsonschema.validate(report, REPORT_SCHEMA)
         assert report["history"]["runs"] == n and report["history"]["lost"] is False
         assert f"run history saved on {BRANCH} ({n} runs" in result.stderr
         strikes = {r["url"]: r.get("strikes") for r in report["results"]}
