@@ -99,10 +99,6 @@ class Snapshot:
     links: dict[str, LinkRecord] = field(default_factory=dict)
     etags: dict[str, EtagRecord] = field(default_factory=dict)
 
-    @property
-    def empty(self) -> bool:
-        return self.runs == 0 and not self.links
-
 
 # -- writing -----------------------------------------------------------------------------
 

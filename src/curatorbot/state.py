@@ -84,6 +84,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 4: when a URL was last in a run's catalog (retention), and facts of the history
         "ALTER TABLE links ADD COLUMN seen TEXT",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        # The earliest run still on file stands for the first one of an older history.
+        "INSERT INTO meta (key, value) SELECT 'first_run', min(started) FROM runs"
+        " HAVING count(*) > 0",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -78,7 +78,8 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     links are marked (never deleted), metadata is refreshed.
 
     Exit codes: 0 no failing link, 2 failing links, 3 invalid catalog, settings or
-    arguments, 5 no network (nothing verified, nothing written), 130 interrupted.
+    arguments, 4 the history branch could not be read or saved, 5 no network (nothing
+    verified, nothing written), 130 interrupted.
     """
     name = str(catalog)
     # Read for writing: a catalog that could not be replaced stops the run here, before

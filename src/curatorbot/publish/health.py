@@ -176,14 +176,15 @@ def issue_title(rows: Sequence[HealthRow], outages: Sequence[Outage] = ()) -> st
     return "Link health: " + (", ".join(counts) if counts else "all links healthy")
 
 
-def _since(row: HealthRow, today: dt.date) -> str:
-    if not row.first_failure:
+def _since(moment: str | None, today: dt.date) -> str:
+    """`2026-01-05` (3 days) for an ISO date or time; "this run" for none."""
+    if not moment:
         return "this run"
     try:
-        days = (today - dt.date.fromisoformat(row.first_failure[:10])).days
+        days = (today - dt.date.fromisoformat(moment[:10])).days
     except ValueError:
-        return code(row.first_failure)
-    return f"{code(row.first_failure[:10])} ({counted(max(days, 0), 'day', 'days')})"
+        return code(moment)
+    return f"{code(moment[:10])} ({counted(max(days, 0), 'day', 'days')})"
 
 
 def _answer(row: HealthRow) -> str:
@@ -201,7 +202,8 @@ def _row(row: HealthRow, today: dt.date) -> list[str]:
         entry += f" (line {row.line})"
     if row.also_used:
         entry += f" +{row.also_used} more"
-    return [entry, code(row.url), _answer(row), _since(row, today), str(row.strikes or "—")]
+    return [entry, code(row.url), _answer(row), _since(row.first_failure, today),
+            str(row.strikes or "—")]
 
 
 def _order(row: HealthRow) -> tuple[str, int, str]:
@@ -225,8 +227,7 @@ def history_line(history: HistoryFacts, today: dt.date) -> str:
     """`Run history: 12 runs since 2026-01-05 (98 days), on branch ...`, and what went wrong."""
     line = f"Run history: {counted(history.runs, 'run', 'runs')}"
     if history.first_run:
-        line += " since " + _since(HealthRow("", Status.DEAD, first_failure=history.first_run),
-                                   today)
+        line += f" since {_since(history.first_run, today)}"
     line += f", kept on branch {code(history.branch)}."
     if history.lost:
         line += (" **Run history not found; strikes restart**: links already marked dead "
