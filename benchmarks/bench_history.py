@@ -1,9 +1,10 @@
 """Print the figures of issue 14: size, save and restore time of the run history file for
 a 100,000-link catalog.
 
-A real SQLite working copy gets three recorded runs over N links (URLs of ~60 characters,
-about 80% alive with a page title, 10% redirects, 10% dead with a streak) and K GitHub REST
-answers in the ETag cache (~5 KB of JSON each, like a repository's). Then:
+A real SQLite working copy gets three recorded runs over N links (URLs of 50 characters,
+the average of this repository's catalog.yaml is 49; 80% alive with a page title, 10%
+permanent redirects, 10% dead with a streak) and K GitHub REST answers in the ETag cache
+(~5 KB of JSON each, like a repository's). Then:
 
 - export: `SQLiteStore.export_snapshot` + `history_file.dump` (what a save writes);
 - restore: `history_file.parse` + `import_snapshot` into a fresh SQLite file (what a fresh
@@ -36,7 +37,7 @@ from curatorbot.state import SQLiteStore
 def results(links: int) -> list[LinkResult]:
     out = []
     for i in range(links):
-        url = f"https://site{i % 997}.example.org/articles/{i:06d}/some-readable-slug"
+        url = f"https://www.site{i % 997:03d}.example.org/docs/{i:06d}/a-page"
         if i % 10 == 0:
             out.append(LinkResult(url, Status.DEAD, http_status=404))
         elif i % 10 == 1:
@@ -86,7 +87,9 @@ def main() -> None:
         store.close()
     data = text.encode("utf-8")
     link_bytes = sum(len(line) + 1 for line in text.splitlines() if line.startswith('{"url"'))
-    print(f"history of {args.links:,} links, {args.etags:,} ETag answers, 3 runs")
+    url_bytes = sum(len(r.url) for r in results(args.links))
+    print(f"history of {args.links:,} links (URLs of {url_bytes / max(args.links, 1):.0f} "
+          f"characters on average), {args.etags:,} ETag answers, 3 runs")
     print(f"  file: {len(data) / 1e6:.2f} MB ({link_bytes / 1e6:.2f} MB links, "
           f"{link_bytes / max(args.links, 1):.0f} B per link); gzip: "
           f"{len(gzip.compress(data, 6)) / 1e6:.2f} MB")

@@ -6,19 +6,21 @@ concurrent runs. The file, schema 1, sorted so that two runs' files diff line by
 
     {"schema":1,"runs":57,"first_run":"2026-01-05T04:23:11.000000Z","last_run":"...",
      "recent":[[started,finished,healthy,checked,failed,{status:count}], ...]}
-    {"url":"https://a.example/x","run":0,"status":"dead","http":404,"streak":2,
-     "since":"2026-11-23T04:24:02.000000Z"}
-    {"url":"https://b.example/","run":0,"status":"ok"}
+    {"url":"https://a.example/x","status":"dead","streak":2,"since":"2026-11-23T04:24:02.000000Z"}
+    {"url":"https://b.example/"}
+    {"url":"https://c.example/","run":0,"status":"redirect","final":"https://c.example/new",
+     "moved":"https://c.example/new"}
     {"etag":"https://api.github.com/repos/o/n","tag":"W/\\"abc\\"","stored":"...",
      "body":"<zlib, then base64>"}
 
 `recent` lists the runs the lines refer to (oldest first); `run` (when the URL was last
 checked), `ok` (last found alive) and `seen` (last in a run's catalog) are indexes into it,
-or a timestamp when that run is no longer known; `ok` and `seen` are left out when they
-are `run`. A line keeps the last result of an alive URL for the max-age cache (`http`, left
-out when 200, `final`, `moved`), but not its page title: the catalog holds the title, and
-a cached result without one changes nothing. `streak` and `since` (the first failure) are
-left out when there is no failure streak.
+or a timestamp when that run is no longer known. What most lines share is left out, since
+the URLs themselves are most of the file: `run` when it is the last run, `ok` and `seen`
+when they are `run`, `status` when it is "ok". A line keeps the last result of an alive URL
+for the max-age cache (`http`, left out when 200, `final`, `moved`), but not its page
+title: the catalog holds the title, and a cached result without one changes nothing.
+`streak` and `since` (the first failure) are left out when there is no failure streak.
 ETag bodies (GitHub REST answers, a few KB of JSON each) are compressed.
 
 Retention is the exporter's: entries of URLs that were in no run's catalog for
@@ -122,16 +124,19 @@ def dump(snapshot: Snapshot, *, keep_seen_since: str | None = None) -> str:
     # Assembled by hand, each string through json's C escaper: json.dumps per line costs
     # three times as much, and this is the part that grows with the catalog.
     text, refs = _json_text, {t: str(n) for t, n in index.items()}
+    last = snapshot.last_run
     for (url, checked, status, seen, streak, since, last_ok, http_status, final_url,
          moved_to) in links:
-        run = refs.get(checked) or text(checked)  # type: ignore[arg-type]
-        line = f'{{"url":{text(url)},"run":{run}'
+        line = f'{{"url":{text(url)}'
+        if checked != last or checked is None:
+            line += f',"run":{refs.get(checked) or text(checked)}'  # type: ignore[arg-type]
         if last_ok is not None and last_ok != checked:
             line += f',"ok":{refs.get(last_ok) or text(last_ok)}'
         if seen is not None and seen != checked:
             line += f',"seen":{refs.get(seen) or text(seen)}'
-        line += f',"status":{text(status)}'
-        if http_status != 200:
+        if status != "ok":
+            line += f',"status":{text(status)}'
+        if status in ALIVE and http_status != 200:
             line += f',"http":{"null" if http_status is None else int(http_status)}'
         if final_url is not None:
             line += f',"final":{text(final_url)}'
@@ -192,7 +197,7 @@ def parse(text: str) -> Snapshot:
         links = snapshot.links
         for item in items:
             if "url" in item:
-                link = _link(item, times)
+                link = _link(item, times, snapshot.last_run)
                 links[link.url] = link
             elif "etag" in item:
                 body_text = zlib.decompress(base64.b64decode(item["body"])).decode("utf-8")
@@ -206,9 +211,9 @@ def parse(text: str) -> Snapshot:
     return snapshot
 
 
-def _link(item: dict[str, Any], times: list[str]) -> LinkRecord:
-    checked = _time(item.get("run"), times)
-    status = item.get("status")
+def _link(item: dict[str, Any], times: list[str], last_run: str | None) -> LinkRecord:
+    checked = _time(item["run"], times) if "run" in item else last_run
+    status = item.get("status", "ok")
     if not isinstance(item["url"], str) or not (status is None or isinstance(status, str)):
         raise ValueError("url and status must be strings")
     alive = status in ALIVE
