@@ -37,6 +37,12 @@ def test_a_fresh_working_copy_carries_on_where_the_file_left_off(tmp_path: Path)
         text = dump(first.export_snapshot())
         before = first.history()
 
+    with SQLiteStore(tmp_path / "no-cache.sqlite", clock=clock) as lean:
+        lean.import_snapshot(parse(text), max_age=0)  # no max-age cache: no last results
+        assert lean.history() == before and lean.fresh_results(10**9) == {}
+        lean.import_snapshot(parse(text), max_age=8 * 86400)  # the last run's are in reach
+        assert set(lean.fresh_results(8 * 86400)) == {alive, moved}
+
     with SQLiteStore(tmp_path / "two.sqlite", clock=clock) as second:
         second.import_snapshot(parse(text))
         assert second.history() == before

@@ -73,14 +73,15 @@ class BranchSync:
     def close(self) -> None:
         self.gh.close()
 
-    def restore_into(self, store: SQLiteStore, catalog: Catalog) -> list[str]:
+    def restore_into(self, store: SQLiteStore, catalog: Catalog, max_age: float) -> list[str]:
         """Replace the working copy with the branch's history (an unreadable one: with an
-        empty history); the notes to print. With no history on the branch at all, a local
-        working copy stays as it is and becomes the branch's first history."""
+        empty history; the cache as far as `max_age` can use it); the notes to print. With
+        no history on the branch at all, a local working copy stays as it is and becomes
+        the branch's first history."""
         restored = self.store.restore()
         self.restored = restored
         if restored.found or restored.problem:
-            store.import_snapshot(restored.snapshot)
+            store.import_snapshot(restored.snapshot, max_age=max_age)
         notes = [restored.problem] if restored.problem else []
         if not store.runs(1) and (_marked_dead(catalog) or self._issue_strikes()):
             self.lost = True

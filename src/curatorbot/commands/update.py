@@ -97,7 +97,8 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     history = None
     with contextlib.closing(branch) if branch else contextlib.nullcontext(), \
             _store(settings, enabled=not no_state, scratch=dry_run) as store:
-        restore_notes = branch.restore_into(store, loaded) if branch else []
+        restore_notes = (branch.restore_into(store, loaded, settings.max_age) if branch
+                         else [])
         with LiveProgress(len(targets), sys.stderr,
                           progress_mode(fmt, quiet, verbose)) as progress:
             outcome = run_update(loaded, targets, raw.text, settings, store,
