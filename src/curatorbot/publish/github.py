@@ -243,22 +243,29 @@ class GitHubRepo:
             return None if isinstance(content, list) else _get(content, "sha", str)
         return self._find(f"reading {path} on {ref}", get)
 
-    def create_commit(self, parent_sha: str, files: Mapping[str, str], message: str) -> str:
+    def create_commit(self, parent_sha: str | None, files: Mapping[str, str], message: str,
+                      *, blobs: Mapping[str, str] | None = None) -> str:
         """A new commit on top of `parent_sha` whose tree sets each path of `files` to its
-        text (one tree, one commit, however many files)."""
-        parent = self._objects.get(("commit", parent_sha))
-        if parent is None:
-            self.commit(parent_sha)
-            parent = self._objects[("commit", parent_sha)]
+        text and each path of `blobs` to that existing blob (one tree, one commit, however
+        many files). Without a parent it is a root commit on an empty tree: the start of an
+        orphan branch."""
+        parents = []
+        if parent_sha is not None:
+            if ("commit", parent_sha) not in self._objects:
+                self.commit(parent_sha)
+            parents.append(self._objects[("commit", parent_sha)])
         elements = [InputGitTreeElement(path=path, mode="100644", type="blob", content=text)
                     for path, text in files.items()]
+        elements += [InputGitTreeElement(path=path, mode="100644", type="blob", sha=sha)
+                     for path, sha in (blobs or {}).items()]
+        base = {"base_tree": parents[0].tree} if parents else {}
         def create_tree() -> Any:
-            tree = self._repo.create_git_tree(elements, base_tree=parent.tree)
+            tree = self._repo.create_git_tree(elements, **base)
             _get(tree, "sha", str)
             return tree
         tree = self._call("creating the git tree", create_tree)
         return self._call("creating the commit", lambda: _get(
-            self._repo.create_git_commit(message, tree, [parent]), "sha", str))
+            self._repo.create_git_commit(message, tree, parents), "sha", str))
 
     def point_branch(self, branch: str, sha: str) -> None:
         """Create `branch` at `sha`, or force-move it there when it exists."""
@@ -272,44 +279,31 @@ class GitHubRepo:
 
     def tree_files(self, commit_sha: str) -> dict[str, str]:
         """Path -> blob sha of the files at the top of a commit's tree."""
-        commit = self._objects.get(("commit", commit_sha))
-        tree_sha = commit.tree.sha if commit is not None else self.commit(commit_sha).tree_sha
-        tree = self._call(f"reading the tree of {commit_sha[:12]}",
-                          lambda: self._repo.get_git_tree(tree_sha))
-        return {item.path: item.sha for item in tree.tree if item.type == "blob"}
+        tree_sha = self.commit(commit_sha).tree_sha
+        def get() -> dict[str, str]:
+            tree = self._repo.get_git_tree(tree_sha)
+            return {_get(item, "path", str): _get(item, "sha", str)
+                    for item in _get(tree, "tree", list) if _get(item, "type", str) == "blob"}
+        return self._call(f"reading the tree of {commit_sha[:12]}", get)
 
     def blob(self, sha: str) -> bytes:
         """The bytes of a git blob (the blob API serves files of up to 100 MB)."""
         def get() -> bytes:
             found = self._repo.get_git_blob(sha)
-            if found.encoding == "base64":
-                return base64.b64decode(found.content)
-            return str(found.content).encode("utf-8")
+            content = _get(found, "content", str)
+            if _get(found, "encoding", str) != "base64":
+                return content.encode("utf-8")
+            try:
+                return base64.b64decode(content)
+            except ValueError:
+                raise _Unusable("content is not base64") from None
         return self._call(f"reading blob {sha[:12]}", get)
 
-    def commit_files(self, message: str, *, parent: str | None, texts: Mapping[str, str],
-                     blobs: Mapping[str, str] | None = None) -> str:
-        """A new commit on `parent` (None: a root commit, the start of an orphan branch)
-        whose tree is the parent's with each of `texts` (path -> content, uploaded as a blob)
-        and `blobs` (path -> existing blob sha) set."""
-        elements = [InputGitTreeElement(path=path, mode="100644", type="blob", sha=sha)
-                    for path, sha in (blobs or {}).items()]
-        for path, text in texts.items():
-            def upload(text: str = text) -> Any:
-                return self._repo.create_git_blob(text, "utf-8")
-            blob = self._call(f"uploading {path}", upload)
-            elements.append(InputGitTreeElement(path=path, mode="100644", type="blob",
-                                                sha=blob.sha))
-        parents = []
-        if parent is not None:
-            if ("commit", parent) not in self._objects:
-                self.commit(parent)
-            parents.append(self._objects[("commit", parent)])
-        tree = self._call("creating the git tree", lambda: self._repo.create_git_tree(
-            elements, **({"base_tree": parents[0].tree} if parents else {})))
-        commit = self._call("creating the commit",
-                            lambda: self._repo.create_git_commit(message, tree, parents))
-        return str(commit.sha)
+    def upload_blob(self, text: str) -> str:
+        """Store `text` as a git blob, for `create_commit(blobs=...)`; its sha. The blob
+        API takes files of up to 100 MB, more than a tree's inline content is meant for."""
+        return self._call("uploading a file", lambda: _get(
+            self._repo.create_git_blob(text, "utf-8"), "sha", str))
 
     def advance_branch(self, branch: str, sha: str) -> bool:
         """Move `branch` to `sha` only as a fast-forward; False when the branch moved

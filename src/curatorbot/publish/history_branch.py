@@ -98,8 +98,9 @@ class HistoryBranch:
                        f"{text.count(chr(10)) - 1} entries\n\n")
             for path in current.set_aside:
                 message += f"Set aside the unreadable {HISTORY_PATH} as {path}.\n\n"
-            sha = self.gh.commit_files(message + BOT_TRAILER + "\n", parent=current.head,
-                                       texts={HISTORY_PATH: text}, blobs=current.set_aside)
+            blob = self.gh.upload_blob(text)
+            sha = self.gh.create_commit(current.head, {}, message + BOT_TRAILER + "\n",
+                                        blobs={HISTORY_PATH: blob, **current.set_aside})
             moved = (self.gh.advance_branch(self.branch, sha) if current.head is not None
                      else self.gh.create_branch(self.branch, sha))
             if moved:
