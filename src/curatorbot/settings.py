@@ -64,6 +64,7 @@ class Settings:
     stars_change_abs: int = 50
     state: str = ".curatorbot/state.sqlite"
     branch: str = "curatorbot/update"
+    history_branch: str = ""  # empty: the run history lives only in `state`
     labels: tuple[str, ...] = ("curatorbot",)
     # A README that `pr` re-renders between its markers and commits with the catalog
     # (a path relative to the catalog's directory); "" for none.
@@ -130,6 +131,7 @@ SETTING_TYPES: Mapping[str, tuple[type, ...]] = {
     "stars_change_pct": (int, float),
     "stars_change_abs": (int,),
     "branch": (str,),
+    "history_branch": (str,),
     "labels": (list,),
     "readme": (str,),
 }

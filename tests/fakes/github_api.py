@@ -411,7 +411,9 @@ class FakeGitHub:
         add(("GET", re.compile(repo + r"/git/commits/(?P<sha>\w+)"), self._get_commit))
         add(("POST", re.compile(repo + r"/git/commits"), self._create_commit))
         add(("POST", re.compile(repo + r"/git/trees"), self._create_tree))
+        add(("GET", re.compile(repo + r"/git/trees/(?P<sha>\w+)"), self._get_tree))
         add(("POST", re.compile(repo + r"/git/blobs"), self._create_blob))
+        add(("GET", re.compile(repo + r"/git/blobs/(?P<sha>\w+)"), self._get_blob))
         add(("GET", re.compile(repo + r"/contents/(?P<path>.+)"), self._get_content))
         add(("GET", re.compile(repo + r"/pulls"), self._list_pulls))
         add(("POST", re.compile(repo + r"/pulls"), self._create_pull))
@@ -537,14 +539,33 @@ class FakeGitHub:
                 entries[item["path"]] = item["sha"]
             else:
                 return 422, _error("tree.sha is not a valid blob")
-        sha = repo.put_tree(entries)
+        return 201, self._tree_json(repo, repo.put_tree(entries))
+
+    def _tree_json(self, repo: Repo, sha: str) -> Any:
         out = self._example("git-tree", repo)
         out.update(sha=sha, url=self._url(repo, f"/git/trees/{sha}"), truncated=False)
         out["tree"] = [{"path": path, "mode": "100644", "type": "blob", "sha": blob,
                         "size": len(repo.blobs[blob]),
                         "url": self._url(repo, f"/git/blobs/{blob}")}
-                       for path, blob in sorted(entries.items())]
-        return 201, out
+                       for path, blob in sorted(repo.trees[sha].items())]
+        return out
+
+    def _get_tree(self, repo: Repo, p: dict[str, str], q: dict[str, str],
+                  b: Any) -> tuple[int, Any]:
+        if p["sha"] not in repo.trees:
+            return 404, _error("Not Found")
+        return 200, self._tree_json(repo, p["sha"])
+
+    def _get_blob(self, repo: Repo, p: dict[str, str], q: dict[str, str],
+                  b: Any) -> tuple[int, Any]:
+        data = repo.blobs.get(p["sha"])
+        if data is None:
+            return 404, _error("Not Found")
+        out = self._example("blob", repo)
+        out.update(sha=p["sha"], size=len(data), encoding="base64",
+                   content=base64.encodebytes(data).decode(),
+                   url=self._url(repo, f"/git/blobs/{p['sha']}"))
+        return 200, out
 
     def _create_blob(self, repo: Repo, p: dict[str, str], q: dict[str, str],
                      b: Any) -> tuple[int, Any]:

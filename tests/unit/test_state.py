@@ -163,11 +163,13 @@ def test_migration_from_an_older_schema_keeps_history(tmp_path: Path) -> None:
     old.commit()
     old.close()
     with SQLiteStore(path, dead_after=3) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
         assert store.history([DEAD])[DEAD].streak == 2
         store.put_etag("https://api.test/x", "e", "{}")  # the table v2 added
         store.record_run([LinkResult(url=DEAD, status=Status.DEAD)])
         assert store.history([DEAD])[DEAD].confirmed_dead
+        history = store.export_snapshot()  # v4: the history began with the oldest run
+        assert history.first_run == "2024-01-01T00:00:00.000000Z" and history.runs == 2
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:

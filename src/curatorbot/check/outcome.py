@@ -60,6 +60,9 @@ class CheckReport:
     # Facts from the run history per URL (first_failure, strikes, confirmed_dead), which
     # `update` adds and the JSON report carries for the health issue.
     history: dict[str, dict[str, object]] = field(default_factory=dict)
+    # The run history as a whole (`update --history-branch`): branch, runs, first_run,
+    # last_run, lost, problem; the JSON report carries it for the health issue.
+    run_history: dict[str, object] | None = None
 
     def counts(self) -> dict[str, int]:
         """Results per status, every status present (zeros included)."""

@@ -262,7 +262,8 @@ def issue(report_path: Path, health_label: str, labels: tuple[str, ...], dry_run
         return
     today = dt.datetime.now(dt.UTC).date()
     spec = HealthIssueSpec(title=issue_title(report.rows, report.outages),
-                           body=issue_body(report.rows, today, outages=report.outages),
+                           body=issue_body(report.rows, today, outages=report.outages,
+                                           history=report.history),
                            label=health_label,
                            labels=tuple(dict.fromkeys((health_label, *labels))),
                            problems=report.problems)

@@ -7,12 +7,16 @@ cannot be written, stops the run before any network work (exit 3); a catalog edi
 the run went on is left as it is (exit 3, after the report). `--dry-run` prints the unified
 diff instead and leaves both the catalog and the run history untouched (it works on a copy
 of the history). `--plan-out FILE` writes the structured list of changes that
-`curatorbot pr --plan FILE` turns into a pull request. Exit codes are `check`'s.
+`curatorbot pr --plan FILE` turns into a pull request. `--history-branch NAME` (setting
+`history_branch`) restores the history from that branch before the run and saves it there
+after a run that finished (history_sync.py). Exit codes are `check`'s, and 4 when the
+history branch cannot be read or saved.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 import tempfile
@@ -41,6 +45,7 @@ from curatorbot.commands.common import (
     state_options,
     unified_diff,
 )
+from curatorbot.commands.history_sync import BranchSync
 from curatorbot.errors import FileWriteError
 from curatorbot.plan import Change, dump_plan
 from curatorbot.report import FORMATS, render
@@ -60,17 +65,21 @@ from curatorbot.update.run import UpdateOutcome, run_update
               help="Print the unified diff; change neither the catalog nor the run history.")
 @output_path_option("--plan-out",
                     help="Write the changes as JSON (the input of `curatorbot pr --plan`).")
+@click.option("--history-branch", metavar="NAME",
+              help="Keep the run history on this branch of GITHUB_REPOSITORY: restored "
+                   "before the run, saved after it (default: the history_branch setting).")
 @click.pass_context
 def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
            resolve: tuple[str, ...], quiet: bool, verbose: bool, state: Path | None,
            no_state: bool, max_age: float | None, dry_run: bool, plan_out: Path | None,
-           **flags: Any) -> None:
+           history_branch: str | None, **flags: Any) -> None:
     """Check every link, learn titles and GitHub metadata, and write what changed into
     CATALOG: permanent redirects and renamed repositories get their new URL, confirmed-dead
     links are marked (never deleted), metadata is refreshed.
 
     Exit codes: 0 no failing link, 2 failing links, 3 invalid catalog, settings or
-    arguments, 5 no network (nothing verified, nothing written), 130 interrupted.
+    arguments, 4 the history branch could not be read or saved, 5 no network (nothing
+    verified, nothing written), 130 interrupted.
     """
     name = str(catalog)
     # Read for writing: a catalog that could not be replaced stops the run here, before
@@ -78,14 +87,32 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     raw = read_raw(catalog, for_writing=not dry_run)
     loaded = parse_catalog(raw.text, name)
     settings = build_settings(loaded.settings, {**flags, "max_age": max_age,
-                                                "state": str(state) if state else None})
+                                                "state": str(state) if state else None,
+                                                "history_branch": history_branch})
     resolver = resolver_for(resolve)
     targets = catalog_targets(loaded)
-    with _store(settings, enabled=not no_state, scratch=dry_run) as store, \
-            LiveProgress(len(targets), sys.stderr,
-                         progress_mode(fmt, quiet, verbose)) as progress:
-        outcome = run_update(loaded, targets, raw.text, settings, store, resolver=resolver,
-                             progress=progress)
+    branch = None
+    if settings.history_branch and not no_state:
+        branch = BranchSync.connect(settings.history_branch, os.environ)
+    history = None
+    with contextlib.closing(branch) if branch else contextlib.nullcontext(), \
+            _store(settings, enabled=not no_state, scratch=dry_run) as store:
+        restore_notes = (branch.restore_into(store, loaded, settings.max_age) if branch
+                         else [])
+        with LiveProgress(len(targets), sys.stderr,
+                          progress_mode(fmt, quiet, verbose)) as progress:
+            outcome = run_update(loaded, targets, raw.text, settings, store,
+                                 resolver=resolver, progress=progress)
+        outcome.notes[:0] = restore_notes
+        if branch is not None:
+            history = store.export_snapshot()
+            outcome.report.run_history = branch.info(history)
+        finished = not (outcome.report.network_down or outcome.report.interrupted)
+        if branch is not None and history is not None and finished and not dry_run:
+            restore_notes.append(branch.save(history))
+            outcome.notes.append(restore_notes[-1])
+        if branch is not None:
+            branch.summarize(restore_notes, os.environ)
     for note in outcome.notes:
         click.echo(f"curatorbot: note: {note}", err=True)
     unwritten: FileWriteError | None = None

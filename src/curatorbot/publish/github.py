@@ -2,8 +2,9 @@
 
 Where GitHub is and who may have the token is `github_config.GitHubConfig`'s business;
 `Pacing` says how fast and how long to try. `GitHubRepo` offers the few operations
-publishing needs (refs, commits, file blobs, pull requests, issues, labels, comments) as
-plain values, so that the logic in `pull_request.py` and `health_issue.py` never touches a
+publishing needs (refs, commits, trees, file blobs, pull requests, issues, labels,
+comments) as plain values, so that the logic in `pull_request.py`, `health_issue.py` and
+`history_branch.py` never touches a
 PyGithub object.
 
 Every call goes through `GitHubRepo._call`:
@@ -31,6 +32,7 @@ redirects to them.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -241,22 +243,29 @@ class GitHubRepo:
             return None if isinstance(content, list) else _get(content, "sha", str)
         return self._find(f"reading {path} on {ref}", get)
 
-    def create_commit(self, parent_sha: str, files: Mapping[str, str], message: str) -> str:
+    def create_commit(self, parent_sha: str | None, files: Mapping[str, str], message: str,
+                      *, blobs: Mapping[str, str] | None = None) -> str:
         """A new commit on top of `parent_sha` whose tree sets each path of `files` to its
-        text (one tree, one commit, however many files)."""
-        parent = self._objects.get(("commit", parent_sha))
-        if parent is None:
-            self.commit(parent_sha)
-            parent = self._objects[("commit", parent_sha)]
+        text and each path of `blobs` to that existing blob (one tree, one commit, however
+        many files). Without a parent it is a root commit on an empty tree: the start of an
+        orphan branch."""
+        parents = []
+        if parent_sha is not None:
+            if ("commit", parent_sha) not in self._objects:
+                self.commit(parent_sha)
+            parents.append(self._objects[("commit", parent_sha)])
         elements = [InputGitTreeElement(path=path, mode="100644", type="blob", content=text)
                     for path, text in files.items()]
+        elements += [InputGitTreeElement(path=path, mode="100644", type="blob", sha=sha)
+                     for path, sha in (blobs or {}).items()]
+        base = {"base_tree": parents[0].tree} if parents else {}
         def create_tree() -> Any:
-            tree = self._repo.create_git_tree(elements, base_tree=parent.tree)
+            tree = self._repo.create_git_tree(elements, **base)
             _get(tree, "sha", str)
             return tree
         tree = self._call("creating the git tree", create_tree)
         return self._call("creating the commit", lambda: _get(
-            self._repo.create_git_commit(message, tree, [parent]), "sha", str))
+            self._repo.create_git_commit(message, tree, parents), "sha", str))
 
     def point_branch(self, branch: str, sha: str) -> None:
         """Create `branch` at `sha`, or force-move it there when it exists."""
@@ -267,6 +276,50 @@ class GitHubRepo:
         def create() -> None:
             self._objects[("ref", branch)] = self._repo.create_git_ref(f"refs/heads/{branch}", sha)
         self._call(f"creating branch {branch}", create)
+
+    def tree_files(self, commit_sha: str) -> dict[str, str]:
+        """Path -> blob sha of the files at the top of a commit's tree."""
+        tree_sha = self.commit(commit_sha).tree_sha
+        def get() -> dict[str, str]:
+            tree = self._repo.get_git_tree(tree_sha)
+            return {_get(item, "path", str): _get(item, "sha", str)
+                    for item in _get(tree, "tree", list) if _get(item, "type", str) == "blob"}
+        return self._call(f"reading the tree of {commit_sha[:12]}", get)
+
+    def blob(self, sha: str) -> bytes:
+        """The bytes of a git blob (the blob API serves files of up to 100 MB)."""
+        def get() -> bytes:
+            found = self._repo.get_git_blob(sha)
+            content = _get(found, "content", str)
+            if _get(found, "encoding", str) != "base64":
+                return content.encode("utf-8")
+            try:
+                return base64.b64decode(content)
+            except ValueError:
+                raise _Unusable("content is not base64") from None
+        return self._call(f"reading blob {sha[:12]}", get)
+
+    def upload_blob(self, text: str) -> str:
+        """Store `text` as a git blob, for `create_commit(blobs=...)`; its sha. The blob
+        API takes files of up to 100 MB, more than a tree's inline content is meant for."""
+        return self._call("uploading a file", lambda: _get(
+            self._repo.create_git_blob(text, "utf-8"), "sha", str))
+
+    def advance_branch(self, branch: str, sha: str) -> bool:
+        """Move `branch` to `sha` only as a fast-forward; False when the branch moved
+        elsewhere meanwhile (GitHub's 422), so the caller reloads and tries again."""
+        def move() -> None:
+            ref = self._objects.get(("ref", branch)) \
+                or self._repo.get_git_ref(f"heads/{branch}")
+            ref.edit(sha, force=False)  # 422: "Update is not a fast forward"
+        return self._call(f"moving branch {branch}", lambda: _unless_refused(move))
+
+    def create_branch(self, branch: str, sha: str) -> bool:
+        """Create `branch` at `sha`; False when it exists already (created meanwhile)."""
+        def create() -> None:
+            self._objects[("ref", branch)] = self._repo.create_git_ref(
+                f"refs/heads/{branch}", sha)  # 422: "Reference already exists"
+        return self._call(f"creating branch {branch}", lambda: _unless_refused(create))
 
     def delete_branch(self, branch: str) -> None:
         ref = self._objects.get(("ref", branch))
@@ -462,6 +515,17 @@ def _unusable_reason(exc: BaseException) -> str:
     if isinstance(exc, _CUT_SHORT):
         return "the body broke off before its end"
     return f"JSON of the wrong shape ({type(exc).__name__})"
+
+
+def _unless_refused(action: Callable[[], None]) -> bool:
+    """Run `action`: True when done, False when GitHub refused it as invalid (422)."""
+    try:
+        action()
+    except GithubException as exc:
+        if exc.status == 422:
+            return False
+        raise
+    return True
 
 
 def _is_rate_limit(exc: BaseException) -> bool:

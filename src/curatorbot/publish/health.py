@@ -6,7 +6,9 @@ person's attention become rows: dead, erroring, timing out and blocked ones. URL
 host's outage or the lack of any network left unverified are no rows: each host of the
 report's `outages` is named once in the body instead, and a report of a run without network
 (`summary.network_down`) is marked as such, so that `curatorbot issue` leaves the issue
-alone rather than rewriting it.
+alone rather than rewriting it. The report's `history` (from `update --history-branch`)
+becomes one line: the history's age and run count, and "run history not found; strikes
+restart" when a run found none although earlier runs left their marks.
 """
 
 from __future__ import annotations
@@ -65,6 +67,17 @@ class Outage:
 
 
 @dataclass(frozen=True)
+class HistoryFacts:
+    """The run history behind the report: where it is kept, how many runs since when."""
+
+    branch: str
+    runs: int
+    first_run: str | None = None
+    lost: bool = False
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class HealthReport:
     """What the health issue is built from: rows, host outages, and whether the run had no
     network at all (then nothing was verified and the issue should be left as it is)."""
@@ -72,6 +85,7 @@ class HealthReport:
     rows: list[HealthRow]
     outages: tuple[Outage, ...] = ()
     network_down: bool = False
+    history: HistoryFacts | None = None
 
     @property
     def problems(self) -> int:
@@ -127,7 +141,19 @@ def read_report(data: Any, name: str = "report") -> HealthReport:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise UsageError(f"{name}: outage {number} is malformed ({type(exc).__name__}: "
                              f"{exc}); each outage needs a 'host'") from None
-    return HealthReport(rows, tuple(outages), network_down)
+    history = None
+    item = data.get("history")
+    if item is not None:
+        try:
+            history = HistoryFacts(
+                branch=str(item["branch"]), runs=int(item["runs"]),
+                first_run=None if item.get("first_run") is None else str(item["first_run"]),
+                lost=item.get("lost") is True,
+                problem=None if item.get("problem") is None else str(item["problem"]))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UsageError(f"{name}: history is malformed ({type(exc).__name__}: {exc}); "
+                             "it needs 'branch' and 'runs'") from None
+    return HealthReport(rows, tuple(outages), network_down, history)
 
 
 def load_report(path: Path) -> HealthReport:
@@ -150,14 +176,15 @@ def issue_title(rows: Sequence[HealthRow], outages: Sequence[Outage] = ()) -> st
     return "Link health: " + (", ".join(counts) if counts else "all links healthy")
 
 
-def _since(row: HealthRow, today: dt.date) -> str:
-    if not row.first_failure:
+def _since(moment: str | None, today: dt.date) -> str:
+    """`2026-01-05` (3 days) for an ISO date or time; "this run" for none."""
+    if not moment:
         return "this run"
     try:
-        days = (today - dt.date.fromisoformat(row.first_failure[:10])).days
+        days = (today - dt.date.fromisoformat(moment[:10])).days
     except ValueError:
-        return code(row.first_failure)
-    return f"{code(row.first_failure[:10])} ({counted(max(days, 0), 'day', 'days')})"
+        return code(moment)
+    return f"{code(moment[:10])} ({counted(max(days, 0), 'day', 'days')})"
 
 
 def _answer(row: HealthRow) -> str:
@@ -175,7 +202,8 @@ def _row(row: HealthRow, today: dt.date) -> list[str]:
         entry += f" (line {row.line})"
     if row.also_used:
         entry += f" +{row.also_used} more"
-    return [entry, code(row.url), _answer(row), _since(row, today), str(row.strikes or "—")]
+    return [entry, code(row.url), _answer(row), _since(row.first_failure, today),
+            str(row.strikes or "—")]
 
 
 def _order(row: HealthRow) -> tuple[str, int, str]:
@@ -195,10 +223,24 @@ def _outages_line(outages: Sequence[Outage]) -> str:
             f"{', '.join(named)}.")
 
 
+def history_line(history: HistoryFacts, today: dt.date) -> str:
+    """`Run history: 12 runs since 2026-01-05 (98 days), on branch ...`, and what went wrong."""
+    line = f"Run history: {counted(history.runs, 'run', 'runs')}"
+    if history.first_run:
+        line += f" since {_since(history.first_run, today)}"
+    line += f", kept on branch {code(history.branch)}."
+    if history.lost:
+        line += (" **Run history not found; strikes restart**: links already marked dead "
+                 "need that many failing runs again before anything new is confirmed.")
+    if history.problem:
+        line += f" {text(history.problem, 300)}"
+    return line
+
+
 def issue_body(rows: Sequence[HealthRow], today: dt.date, limit: int = BODY_LIMIT,
-               outages: Sequence[Outage] = ()) -> str:
+               outages: Sequence[Outage] = (), history: HistoryFacts | None = None) -> str:
     """The health issue's body for `rows` and the hosts of `outages` (today's date gives the
-    'N days' figures)."""
+    'N days' figures), with a line on the run `history` when the report had one."""
     counts = _counts(rows)
     intro = ISSUE_MARKER
     if rows or not outages:
@@ -206,6 +248,8 @@ def issue_body(rows: Sequence[HealthRow], today: dt.date, limit: int = BODY_LIMI
                   f"that need attention: {', '.join(counts)}.")
     if outages:
         intro += ("\n\n" if rows else "\n") + _outages_line(outages)
+    if history is not None:
+        intro += "\n\n" + history_line(history, today)
     ordered = sorted(rows, key=_order)
     sections = [Section(word, heading, HEADER,
                         [_row(r, today) for r in ordered if r.status == status])

@@ -6,7 +6,9 @@
      "results": [LinkResult.to_json() + "entry", "line" (first use), "used_in" (every use,
                  when there are several) + "first_failure", "strikes", "confirmed_dead"
                  (from the run history, in `update`'s report)],
-     "outages": [{"host", "reason", "urls"}]}
+     "outages": [{"host", "reason", "urls"}],
+     "history": {"branch", "runs", "first_run", "last_run", "lost", "problem"}
+                 (only from `update --history-branch`)}
 
 The JSON Schema of this output is tests/contracts/check-report.schema.json.
 """
@@ -52,4 +54,7 @@ def render(report: CheckReport, stream: IO[str], *, color: bool = False) -> None
     stream.write('{"summary": ' + dump(summary(report)) + ',\n "results": [')
     for number, result in enumerate(report.results):
         stream.write(("\n  " if number == 0 else ",\n  ") + dump(result_data(report, result)))
-    stream.write('\n ],\n "outages": ' + dump(_outages(report)) + "}\n")
+    stream.write('\n ],\n "outages": ' + dump(_outages(report)))
+    if report.run_history is not None:
+        stream.write(',\n "history": ' + dump(report.run_history))
+    stream.write("}\n")

@@ -86,7 +86,7 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
     etags.commit()
     report.results = [_apply_gone(r, batch.links.get(r.url)) for r in report.results]
     fresh = [r for r in report.results if r.url not in cached]
-    outcome.run = store.record_run(fresh)
+    outcome.run = store.record_run(fresh, seen=targets)
     if not outcome.run.healthy:
         outcome.notes.append(
             f"unhealthy run: {outcome.run.failed} of {outcome.run.checked} links failed at "
