@@ -21,7 +21,7 @@ import yaml
 
 from curatorbot.catalog.model import BOT_KEYS, KINDS, Catalog, Entry, Link, Section, Source
 from curatorbot.errors import CatalogError, CatalogInvalid, Problem
-from curatorbot.settings import SETTING_TYPES
+from curatorbot.settings import SETTING_TYPES, limit_problem
 
 # libyaml's composer when PyYAML has it (same nodes and marks, about 4x faster), else Python's.
 _COMPOSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -450,9 +450,14 @@ class _Builder:
         return Source(**values)
 
     def settings(self, values: dict[str, Any]) -> None:
-        def read(key: str, _line: int) -> None:
+        def read(key: str, line: int) -> None:
             value = self.typed(f"setting '{key}'", SETTING_TYPES[key])
-            if value is not None:
+            if value is None:
+                return
+            problem = limit_problem(key, value)
+            if problem is not None:
+                self.problem(line, f"setting '{key}': {problem[0]}", problem[1], "setting")
+            else:
                 values[key] = value
 
         self.mapping("'settings'", tuple(SETTING_TYPES), read)

@@ -10,6 +10,8 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from curatorbot.settings import LIMITS
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_CATALOG = "catalog.yaml"
@@ -42,8 +44,9 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
 def state_options(func: F) -> F:
     """--state PATH, --no-state and --max-age SECONDS: the run-history store and its cache."""
     func = click.option(
-        "--max-age", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
-        help="Skip URLs found alive within SECONDS (default: the catalog's max_age, 0).",
+        "--max-age", type=click.FLOAT, default=None, metavar="SECONDS",
+        help="Skip URLs found alive within SECONDS (default: the catalog's max_age, 0; "
+             f"{LIMITS['max_age'].describe()}).",
     )(func)
     func = click.option(
         "--no-state", is_flag=True, default=False,
