@@ -57,6 +57,23 @@ class Limit:
     low_open: bool = False
     whole: bool = False
 
+    def problem(self, value: object) -> tuple[str, str] | None:
+        """Why `value` is outside this range (what is wrong, what to write), or None.
+        Works on the value as given, before any conversion, so a huge integer is refused
+        rather than overflowing a float."""
+        hint = f"give {self.describe()}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{value!r} is not a number", hint
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{value} is not a finite number", hint
+        if self.whole and not float(value).is_integer():
+            return f"{value} is not a whole number", hint
+        if value < self.low or (self.low_open and value == self.low):
+            return f"{value} is too small", hint
+        if value > self.high:
+            return f"{value} is too large", hint
+        return None
+
     def describe(self) -> str:
         """The range in words, e.g. "seconds, more than 0 and at most 3600"."""
         low = f"more than {_number(self.low)}" if self.low_open else \
@@ -92,23 +109,9 @@ LIMITS: Mapping[str, Limit] = {
 
 def limit_problem(key: str, value: object) -> tuple[str, str] | None:
     """Why `value` cannot be setting `key` (what is wrong, what to write), or None when it
-    can (or when `key` has no numeric limit). Works on the value as given, before any
-    conversion, so a huge integer is refused rather than overflowing a float."""
+    can (or when `key` has no numeric limit)."""
     limit = LIMITS.get(key)
-    if limit is None:
-        return None
-    hint = f"give {limit.describe()}"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"{value!r} is not a number", hint
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"{value} is not a finite number", hint
-    if limit.whole and not float(value).is_integer():
-        return f"{value} is not a whole number", hint
-    if value < limit.low or (limit.low_open and value == limit.low):
-        return f"{value} is too small", hint
-    if value > limit.high:
-        return f"{value} is too large", hint
-    return None
+    return None if limit is None else limit.problem(value)
 
 
 def _setting_name(key: str) -> str:

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from curatorbot.cli import main
 from tests.cli.refusal import invoke, refused, sha256
 from tests.conftest import MINIMAL
 
@@ -129,3 +131,40 @@ def test_check_takes_no_state_options(write_catalog: Callable[..., Path],
         assert lines[-1].startswith(f"Error: No such option '{args[0]}'"), lines
     assert not (tmp_path / "s.sqlite").exists()
     assert "--state PATH" not in invoke("check", "--help").stdout
+
+
+PACING = [
+    ("--write-interval", "inf", "--write-interval: inf is not a finite number; give seconds, "
+                                "at least 0 and at most 3600"),
+    ("--max-wait", "nan", "--max-wait: nan is not a finite number; give seconds, at least 0 "
+                          "and at most 21600"),
+    ("--max-wait", "-1", "--max-wait: -1.0 is too small; give seconds, at least 0 and at most "
+                         "21600"),
+    ("--backoff", "1e9", "--backoff: 1000000000.0 is too large; give seconds, at least 0 and "
+                         "at most 60"),
+]
+
+
+@pytest.mark.parametrize("command", ["pr", "issue"])
+@pytest.mark.parametrize(("flag", "value", "message"), PACING,
+                         ids=[f"{f}={v}" for f, v, _ in PACING])
+def test_github_pacing_out_of_range(tmp_path: Path, command: str, flag: str, value: str,
+                                    message: str) -> None:
+    """`pr` / `issue`: an infinite write interval or wait would hang the run."""
+    (tmp_path / "plan.json").write_text("[]")
+    (tmp_path / "report.json").write_text("{}")
+    extra = (["--plan", str(tmp_path / "plan.json")] if command == "pr"
+             else ["--report", str(tmp_path / "report.json")])
+    lines = refused(tmp_path / "plan.json", command, "--dry-run", *extra, flag, value)
+    assert lines == [f"curatorbot: error: {message}"], lines
+
+
+def test_github_pacing_from_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "report.json").write_text("{}")
+    result = CliRunner().invoke(main, ["issue", "--dry-run", "--report",
+                                       str(tmp_path / "report.json")],
+                                env={"CURATORBOT_WRITE_INTERVAL": "inf"})
+    assert result.exit_code == 3, result.output
+    assert result.output.splitlines() == [
+        "curatorbot: error: --write-interval: inf is not a finite number; give seconds, at "
+        "least 0 and at most 3600"]

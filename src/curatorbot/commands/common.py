@@ -10,7 +10,8 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from curatorbot.settings import LIMITS
+from curatorbot.errors import UsageError
+from curatorbot.settings import LIMITS, Limit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +57,19 @@ def state_options(func: F) -> F:
         "--state", "state", type=click.Path(dir_okay=False, path_type=Path), default=None,
         metavar="PATH", help="Run-history database (default: .curatorbot/state.sqlite).",
     )(func)
+
+
+def within(limit: Limit) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback refusing a number outside `limit` (nan and inf included) with one
+    line naming the option, exit 3: for numeric options that are not settings (those are
+    checked by `Settings.merged`)."""
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        problem = None if value is None else limit.problem(value)
+        if problem is not None:
+            name = param.opts[0] if param.opts else str(param.name)
+            raise UsageError(f"{name}: {problem[0]}; {problem[1]}")
+        return value
+    return check
 
 
 @contextmanager
