@@ -139,15 +139,13 @@ def compose(text: str, name: str) -> yaml.Node:
                                               code="yaml")])
             node = anchors[event.anchor]
         elif isinstance(event, yaml.ScalarEvent):
-            tag = event.tag if event.tag not in (None, "!") else resolver.resolve(  # type: ignore[no-untyped-call]
-                yaml.ScalarNode, event.value, event.implicit)
+            tag = _tag(resolver, yaml.ScalarNode, event, event.value)
             node = yaml.ScalarNode(tag, event.value, _mark(event.start_mark),
                                    _mark(event.end_mark), style=event.style)
         elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) \
                 else yaml.MappingNode
-            tag = event.tag if event.tag not in (None, "!") else resolver.resolve(  # type: ignore[no-untyped-call]
-                kind, None, event.implicit)
+            tag = _tag(resolver, kind, event, None)
             collection = kind(tag, [], _mark(event.start_mark), None,
                               flow_style=event.flow_style)
             if event.anchor is not None:
@@ -175,6 +173,16 @@ def compose(text: str, name: str) -> yaml.Node:
                                       "the file holds more than one YAML document",
                                       "remove the '---' and what follows", "yaml")])
     return root
+
+
+def _tag(resolver: yaml.resolver.Resolver, kind: type[yaml.Node],
+         event: yaml.NodeEvent, value: str | None) -> str:
+    """The node's tag: its own, or the one YAML's implicit rules give it (as composing)."""
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!"):
+        return str(tag)
+    implicit = getattr(event, "implicit", None)
+    return str(resolver.resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
 
 
 def _mark(mark: Any) -> yaml.Mark:
