@@ -2,12 +2,17 @@
 
 `SETTING_TYPES` is the schema of the catalog's `settings:` block; the loader validates
 against it so that a typo in a setting is an error with its line, not a silent default.
+`LIMITS` is the range of every numeric setting, and `limit_problem` the one check of it:
+the loader asks it for each value of the `settings:` block (a problem with its line), and
+`Settings.merged` for every value from anywhere else (flags, environment, code), so `nan`,
+`inf` and absurd values are refused the same way whichever way they come in.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
@@ -36,6 +41,78 @@ def parse_accept(spec: str) -> frozenset[int]:
             raise UsageError(f"accept: range {part!r} runs backwards; write LOW..HIGH")
         codes.update(range(low, high + 1))
     return frozenset(codes)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The finite range a numeric setting must lie in: `low` (excluded when `low_open`)
+    to `high`, in `unit`."""
+
+    low: float
+    high: float
+    unit: str
+    low_open: bool = False
+    whole: bool = False
+
+    def problem(self, value: object) -> tuple[str, str] | None:
+        """Why `value` is outside this range (what is wrong, what to write), or None.
+        Works on the value as given, before any conversion, so a huge integer is refused
+        rather than overflowing a float."""
+        hint = f"give {self.describe()}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{value!r} is not a number", hint
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{value} is not a finite number", hint
+        if self.whole and not float(value).is_integer():
+            return f"{value} is not a whole number", hint
+        if value < self.low or (self.low_open and value == self.low):
+            return f"{value} is too small", hint
+        if value > self.high:
+            return f"{value} is too large", hint
+        return None
+
+    def describe(self) -> str:
+        """The range in words, e.g. "seconds, more than 0 and at most 3600"."""
+        low = f"more than {_number(self.low)}" if self.low_open else \
+            f"at least {_number(self.low)}"
+        return f"{'a whole number of ' if self.whole else ''}{self.unit}, {low} and at most " \
+               f"{_number(self.high)}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+HOUR = 3600.0
+# The range of every numeric setting. The upper bounds are far above any sensible value and
+# low enough that no run hangs or overflows: an hour for any one wait, a year of cache.
+LIMITS: Mapping[str, Limit] = {
+    "concurrency": Limit(1, 1000, "requests", whole=True),
+    "per_host": Limit(1, 100, "requests", whole=True),
+    "min_interval": Limit(0, HOUR, "seconds"),
+    "timeout": Limit(0, HOUR, "seconds", low_open=True),
+    "connect_timeout": Limit(0, HOUR, "seconds", low_open=True),
+    "retries": Limit(0, 10, "retries", whole=True),
+    "retry_after_cap": Limit(0, HOUR, "seconds"),
+    "retry_backoff": Limit(0, 60, "seconds"),
+    "outage_after": Limit(2, 1_000_000, "URLs", whole=True),
+    "dead_after": Limit(1, 1000, "runs", whole=True),
+    "max_age": Limit(0, 366 * 24 * HOUR, "seconds"),
+    "unhealthy_share": Limit(0, 1, "a fraction", low_open=True),
+    "stars_change_pct": Limit(0, 1_000_000, "percent"),
+    "stars_change_abs": Limit(0, 1_000_000_000, "stars", whole=True),
+}
+
+
+def limit_problem(key: str, value: object) -> tuple[str, str] | None:
+    """Why `value` cannot be setting `key` (what is wrong, what to write), or None when it
+    can (or when `key` has no numeric limit)."""
+    limit = LIMITS.get(key)
+    return None if limit is None else limit.problem(value)
+
+
+def _setting_name(key: str) -> str:
+    return f"setting '{key}'"
 
 
 @dataclass(frozen=True)
@@ -70,8 +147,10 @@ class Settings:
     # (a path relative to the catalog's directory); "" for none.
     readme: str = ""
 
-    def merged(self, values: Mapping[str, Any]) -> Settings:
-        """A copy with `values` applied (None values are skipped), each one checked."""
+    def merged(self, values: Mapping[str, Any], *,
+               name: Callable[[str], str] = _setting_name) -> Settings:
+        """A copy with `values` applied (None values are skipped), each one checked;
+        `name(key)` is how a message names the value (a setting, or the flag that gave it)."""
         known = {f.name for f in fields(self)}
         changes: dict[str, Any] = {}
         for key, value in values.items():
@@ -79,25 +158,21 @@ class Settings:
                 continue
             if key not in known:
                 raise UsageError(f"unknown setting {key!r}")
+            problem = limit_problem(key, value)
+            if problem is not None:
+                raise UsageError(f"{name(key)}: {problem[0]}; {problem[1]}")
             changes[key] = _coerce(key, value)
         settings = replace(self, **changes)
         settings.validate()
         return settings
 
     def validate(self) -> None:
-        """Raise UsageError for values no run could use."""
-        if self.concurrency < 1 or self.per_host < 1:
-            raise UsageError("concurrency and per_host must be at least 1")
-        if self.timeout <= 0 or self.connect_timeout <= 0:
-            raise UsageError("timeout must be a positive number of seconds")
-        if self.retries < 0 or self.dead_after < 1:
-            raise UsageError("retries must be >= 0 and dead_after >= 1")
-        if self.min_interval < 0 or self.retry_backoff < 0 or self.retry_after_cap < 0:
-            raise UsageError("min_interval, retry_backoff and retry_after_cap must be >= 0")
-        if self.outage_after < 2:
-            raise UsageError("outage_after must be at least 2 (URLs of one host)")
-        if not 0 < self.unhealthy_share <= 1:
-            raise UsageError("unhealthy_share must be a fraction in (0, 1]")
+        """Raise UsageError for values no run could use (numbers out of `LIMITS`, bad
+        regular expressions)."""
+        for key in LIMITS:
+            problem = limit_problem(key, getattr(self, key))
+            if problem is not None:
+                raise UsageError(f"{_setting_name(key)}: {problem[0]}; {problem[1]}")
         if self.readme and (PurePosixPath(self.readme).is_absolute() or "\\" in self.readme
                             or PureWindowsPath(self.readme).drive or self.readme.endswith("/")):
             raise UsageError(f"readme: {self.readme!r} must be a file's path relative to the "

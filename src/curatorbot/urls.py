@@ -3,10 +3,15 @@
 `clean_url` removes what a catalog should never hold (tracking parameters, redirect
 wrappers such as Google's `/url?...&url=`) and leaves every other byte of the URL alone.
 `dedupe_key` is only a comparison key: two URLs with the same key are the same resource.
+`ipv4_literal` reads a host written as an IPv4 address in any of the forms URL parsers and
+`inet_aton` accept (`2130706433`, `0177.0.0.1`, `127.1`, `0x7f.1`); `noncanonical_ip` is the
+one predicate `lint` (a problem) and `check` (excluded) use to refuse every form but the
+dotted quad, whose meaning does not depend on which parser or resolver reads it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
@@ -55,6 +60,55 @@ WRAPPERS: tuple[_Wrapper, ...] = tuple(
 )
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+_IPV4_DIGITS = {10: frozenset("0123456789"), 8: frozenset("01234567"),
+                16: frozenset("0123456789abcdef")}
+
+
+def _ipv4_part(part: str) -> int | None:
+    """One dot-separated part of an IPv4 host: decimal, octal (`0` first) or hex (`0x`)."""
+    if part[:2].lower() == "0x":
+        digits, base = part[2:].lower(), 16
+    elif len(part) > 1 and part.startswith("0"):
+        digits, base = part[1:], 8
+    else:
+        digits, base = part, 10
+    if not digits:
+        return 0 if base != 10 else None  # "0x" alone is 0, as WHATWG's URL parser reads it
+    if not set(digits) <= _IPV4_DIGITS[base] or len(digits.lstrip("0")) > 12:
+        return None
+    return int(digits, base)
+
+
+def ipv4_literal(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address `host` spells in any form URL parsers or `inet_aton` read as one:
+    the dotted quad, fewer parts (`127.1`), one number (`2130706433`), octal (`0177`) or hex
+    (`0x7f`) parts, a trailing dot. None for a host name, or numbers out of range."""
+    parts = host.split(".")
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = [_ipv4_part(part) for part in parts]
+    if None in numbers:
+        return None
+    *head, last = [n for n in numbers if n is not None]
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for i, number in enumerate(head):
+        value += number << (8 * (3 - i))
+    return ipaddress.IPv4Address(value)
+
+
+def noncanonical_ip(host: str) -> str | None:
+    """The dotted quad `host` means when it is an IPv4 address written any other way
+    (`127.1` -> "127.0.0.1"), else None (the dotted quad itself, or a name)."""
+    ip = ipv4_literal(host)
+    if ip is None or str(ip) == host:
+        return None
+    return str(ip)
 
 
 def host_key(url: str) -> str:

@@ -31,6 +31,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from curatorbot.catalog.edit import plain_ok
@@ -47,10 +49,12 @@ _ORG_WORDS = re.compile(
 _BARE_URL = re.compile(r"(?<![\w/])https?://[^\s<>\"'`]+")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Possessive `\s*+`: backtracking between neighbouring `\s*` would take polynomial time on a
+# deeply indented line.
 _DETAILS_LINE = re.compile(
-    r"^\s*(?:<details\b[^>]*>)?\s*(?:<summary\b[^>]*>.*?</summary>)?\s*(?:</details>)?\s*$",
+    r"^\s*+(?:<details\b[^>]*>)?\s*+(?:<summary\b[^>]*>.*?</summary>)?\s*+(?:</details>)?\s*+$",
     re.IGNORECASE)
-_SUMMARY_OPEN = re.compile(r"^\s*(?:<details\b[^>]*>)?\s*<summary\b", re.IGNORECASE)
+_SUMMARY_OPEN = re.compile(r"^\s*+(?:<details\b[^>]*>)?\s*+<summary\b", re.IGNORECASE)
 _SUMMARY_CLOSE = re.compile(r"</summary>", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[-–—|]+\s")
 _BOOK = re.compile(r"(?<!note)(?<!face)books?")
@@ -114,7 +118,12 @@ def import_markdown(text: str, name: str = "list.md", *, clean: CleanFn = strip_
                            "links such as '- [Title](https://...) - description'")
     warnings: list[str] = []
     meta, body = split_front_matter(text, name, warnings)
-    blocks = list(_blocks(_parser().parse(_drop_details_tags(body))))
+    try:
+        blocks = list(_blocks(_parser().parse(_drop_details_tags(body))))
+    except TooDeep as exc:
+        raise CatalogError(f"{name}:{exc.line}: lists or quotes nested too deep for import "
+                           f"(over {MAX_NESTING} levels: a list level counts 2, a quote 1); "
+                           "flatten them") from None
     builder = _Builder(name, clean, warnings)
     builder.run(blocks)
     sections = builder.finish()
@@ -173,15 +182,47 @@ def _drop_details_tags(text: str) -> str:
     return "\n".join(lines)
 
 
+# How deep lists and quotes may nest, in markdown-it's levels (a list level counts two:
+# the list and its item; a quote one). markdown-it parses nested blocks by recursion and
+# silently drops what lies deeper than its limit, so deeper text is refused (exit 3).
+MAX_NESTING = 100
+
+
 class _Parser(MarkdownIt):
-    """CommonMark with tables; link destinations kept as written (no percent-encoding)."""
+    """CommonMark with tables; link destinations kept as written (no percent-encoding);
+    nesting deeper than MAX_NESTING refused instead of dropped."""
+
+    def __init__(self) -> None:
+        super().__init__("commonmark", options_update={"maxNesting": MAX_NESTING})
+        blocks = _NestingBlocks()
+        blocks.ruler = self.block.ruler  # the preset's rules, as configured
+        self.block = blocks
 
     def normalizeLink(self, url: str) -> str:
         return url
 
 
+class TooDeep(Exception):
+    """Markdown nested deeper than MAX_NESTING at `line` (1-based)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _NestingBlocks(ParserBlock):
+    """markdown-it's block parser, raising TooDeep where it would skip nested content."""
+
+    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+        line = state.skipEmptyLines(startLine)
+        if state.level >= MAX_NESTING and line < endLine and \
+                state.sCount[line] >= state.blkIndent:
+            raise TooDeep(line + 1)
+        super().tokenize(state, startLine, endLine)
+
+
 def _parser() -> MarkdownIt:
-    return _Parser("commonmark").enable(["table", "strikethrough"])
+    return _Parser().enable(["table", "strikethrough"])
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Offline checks of a valid catalog: duplicate URLs, tracking parameters, redirect wrappers.
+"""Offline checks of a valid catalog: duplicate URLs, tracking parameters, redirect wrappers,
+IP addresses written in a non-canonical form.
 
 `lint_catalog` returns `Finding`s in file order; findings that carry a `fix` can be applied
 with `fix_edits`, which turns them into minimal-diff edits of the link's `url:` value.
@@ -11,7 +12,15 @@ from dataclasses import dataclass
 
 from curatorbot.catalog.edit import Edit
 from curatorbot.catalog.model import Catalog, Link
-from curatorbot.urls import clean_url, dedupe_key, strip_tracking, tracking_params, unwrap
+from curatorbot.urls import (
+    clean_url,
+    dedupe_key,
+    host_key,
+    noncanonical_ip,
+    strip_tracking,
+    tracking_params,
+    unwrap,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,12 @@ def lint_catalog(catalog: Catalog) -> list[Finding]:
 def _hygiene(catalog: Catalog) -> Iterator[Finding]:
     for link, path in catalog.link_paths():
         url_path = (*path, "url")
+        canonical = noncanonical_ip(host_key(link.url))
+        if canonical is not None:
+            yield Finding(
+                "non-canonical-ip", link.line, link.entry_id, link.url,
+                f"{_short(link.url)}: non-canonical IP address",
+                f"write it as {canonical}")
         inner = unwrap(link.url)
         if inner is not None:
             yield Finding(

@@ -13,15 +13,17 @@ import difflib
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import yaml
 
 from curatorbot.catalog.model import BOT_KEYS, KINDS, Catalog, Entry, Link, Section, Source
 from curatorbot.errors import CatalogError, CatalogInvalid, Problem
-from curatorbot.settings import SETTING_TYPES
+from curatorbot.settings import SETTING_TYPES, limit_problem
 
 # libyaml's composer when PyYAML has it (same nodes and marks, about 4x faster), else Python's.
 _COMPOSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -113,14 +115,79 @@ def parse_catalog(text: str | bytes, name: str = "catalog.yaml", *,
 
 
 def compose(text: str, name: str) -> yaml.Node:
-    """The YAML node tree of `text` (safe loading), or CatalogInvalid with the line."""
-    try:
-        root = yaml.compose(text, Loader=_COMPOSER)
-    except yaml.YAMLError as exc:
-        raise CatalogInvalid([_yaml_problem(exc, text, name)]) from None
-    if root is None:
+    """The YAML node tree of `text` (safe loading), or CatalogInvalid with the line.
+
+    Built from the event stream with an explicit stack (PyYAML's own composer recurses
+    once per level of nesting), so a catalog nested to any depth can be edited."""
+    events = _Events(text, name)
+    resolver = yaml.resolver.Resolver()
+    events.take()  # StreamStart
+    if isinstance(events.peek(), yaml.StreamEndEvent):
         raise CatalogInvalid([_empty(name)])
+    events.take()  # DocumentStart
+    anchors: dict[str, yaml.Node] = {}
+    # Open collections: the node and, for a mapping, the key waiting for its value.
+    open_nodes: list[tuple[yaml.CollectionNode, list[yaml.Node]]] = []
+    root: yaml.Node | None = None
+    while root is None:
+        event = events.take()
+        node: yaml.Node | None = None
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise CatalogInvalid([Problem(name, _line(event),
+                                              f"malformed YAML: undefined alias {event.anchor}",
+                                              code="yaml")])
+            node = anchors[event.anchor]
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = _tag(resolver, yaml.ScalarNode, event, event.value)
+            node = yaml.ScalarNode(tag, event.value, _mark(event.start_mark),
+                                   _mark(event.end_mark), style=event.style)
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) \
+                else yaml.MappingNode
+            tag = _tag(resolver, kind, event, None)
+            collection = kind(tag, [], _mark(event.start_mark), None,
+                              flow_style=event.flow_style)
+            if event.anchor is not None:
+                anchors[event.anchor] = collection
+            open_nodes.append((collection, []))
+            continue
+        else:  # the end of the innermost open collection
+            node, _ = open_nodes.pop()
+            node.end_mark = event.end_mark
+        if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+            anchors[event.anchor] = node
+        if not open_nodes:
+            root = node
+        elif isinstance(open_nodes[-1][0], yaml.MappingNode):
+            mapping, pending = open_nodes[-1]
+            if pending:
+                mapping.value.append((pending.pop(), node))
+            else:
+                pending.append(node)
+        else:
+            open_nodes[-1][0].value.append(node)
+    events.take()  # DocumentEnd
+    if not isinstance(events.peek(), yaml.StreamEndEvent):
+        raise CatalogInvalid([Problem(name, _line(events.peek()),
+                                      "the file holds more than one YAML document",
+                                      "remove the '---' and what follows", "yaml")])
     return root
+
+
+def _tag(resolver: yaml.resolver.Resolver, kind: type[yaml.Node],
+         event: yaml.NodeEvent, value: str | None) -> str:
+    """The node's tag: its own, or the one YAML's implicit rules give it (as composing)."""
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!"):
+        return str(tag)
+    implicit = getattr(event, "implicit", None)
+    return str(resolver.resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+
+
+def _mark(mark: Any) -> yaml.Mark:
+    """libyaml's marks (`yaml._yaml.Mark`) hold what PyYAML's do; nodes take either."""
+    return cast(yaml.Mark, mark)
 
 
 def _empty(name: str) -> Problem:
@@ -144,12 +211,18 @@ def _yaml_problem(exc: yaml.YAMLError, text: str | bytes, name: str) -> Problem:
 
 
 class _Events:
-    """The YAML event stream with one event of look-ahead; YAML errors become Problems."""
+    """The YAML event stream with one event of look-ahead; YAML errors become Problems.
+
+    libyaml refuses more than 1000 levels of nesting (about 500 levels of sections); the
+    catalog promises any depth, so at that point the stream goes on with PyYAML's own
+    parser (no such limit, and no recursion), from the same event."""
 
     def __init__(self, text: str | bytes, name: str) -> None:
         self.text = text
         self.name = name
-        self._stream = yaml.parse(text, Loader=_COMPOSER)
+        self._loader: type[yaml.SafeLoader] = _COMPOSER
+        self._stream = yaml.parse(text, Loader=self._loader)
+        self._read = 0
         self._next: yaml.Event | None = None
 
     def peek(self) -> yaml.Event:
@@ -157,13 +230,24 @@ class _Events:
             try:
                 self._next = next(self._stream)
             except yaml.YAMLError as exc:
-                raise CatalogInvalid([_yaml_problem(exc, self.text, self.name)]) from None
+                if self._loader is yaml.SafeLoader or "maximum nesting depth" not in str(exc):
+                    raise CatalogInvalid([_yaml_problem(exc, self.text, self.name)]) from None
+                self._resume_in_python()
+                return self.peek()
+            self._read += 1
         return self._next
 
     def take(self) -> yaml.Event:
         event = self.peek()
         self._next = None
         return event
+
+    def _resume_in_python(self) -> None:
+        """Continue with PyYAML's parser, past the events libyaml already gave."""
+        self._loader = yaml.SafeLoader
+        self._stream = yaml.parse(self.text, Loader=yaml.SafeLoader)
+        for _ in range(self._read):
+            next(self._stream)
 
 
 def _line(event: yaml.Event) -> int:
@@ -255,21 +339,39 @@ class _Builder:
         Unknown, duplicate and missing keys are reported; returns the mapping's line, or
         None (after skipping the node) when it is not a mapping.
         """
-        def label() -> str:
-            return what() if callable(what) else what
+        line = self.open_mapping(what, allowed, required)
+        if line is None:
+            return None
+        seen: set[str] = set()
+        while (key := self.next_key(what, allowed, seen)) is not None:
+            read(*key)
+        self.close_mapping(what, line, required, seen)
+        return line
 
+    # `mapping` in three steps, for a reader that keeps its own stack (sections nest
+    # without limit, so they are read without recursion: `sections`).
+    def open_mapping(self, what: str | Callable[[], str], allowed: tuple[str, ...],
+                     required: tuple[str, ...] = ()) -> int | None:
+        """Enter the mapping at the current position: its line, or None (reported and
+        skipped) when it is not a mapping."""
         if self.alias():
             return None
         start = self.events.peek()
         line = _line(start)
         if not isinstance(start, yaml.MappingStartEvent):
-            self.problem(line, f"{label()} must be a mapping, found {self.describe_next()}",
+            self.problem(line, f"{_label(what)} must be a mapping, found "
+                               f"{self.describe_next()}",
                          f"write it as 'key: value' lines ({', '.join(required or allowed)})",
                          "type")
             self.skip()
             return None
         self.events.take()
-        seen: set[str] = set()
+        return line
+
+    def next_key(self, what: str | Callable[[], str], allowed: tuple[str, ...],
+                 seen: set[str]) -> tuple[str, int] | None:
+        """The next known key of the open mapping and the line of its value (which the
+        caller then consumes), reporting and skipping bad keys; None at the mapping's end."""
         while not isinstance(self.events.peek(), yaml.MappingEndEvent):
             key_event = self.events.peek()
             key = self.construct(key_event, report=False) \
@@ -277,46 +379,65 @@ class _Builder:
             key_line = _line(key_event)
             self.skip()
             if not isinstance(key, str):
-                self.problem(key_line, f"{label()} has a key that is not a name", code="key")
+                self.problem(key_line, f"{_label(what)} has a key that is not a name",
+                             code="key")
             elif key in seen:
-                self.problem(key_line, f"{label()} has the key '{key}' twice",
+                self.problem(key_line, f"{_label(what)} has the key '{key}' twice",
                              "keep one of them", "duplicate-key")
             elif key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else \
                     f"expected one of: {', '.join(allowed)}"
-                self.problem(key_line, f"unknown key '{key}' in {label()}", hint, "unknown-key")
+                self.problem(key_line, f"unknown key '{key}' in {_label(what)}", hint,
+                             "unknown-key")
             else:
                 seen.add(key)
-                read(key, _line(self.events.peek()))
-                continue
+                return key, _line(self.events.peek())
             self.skip()  # the value of a key that was reported
+        return None
+
+    def close_mapping(self, what: str | Callable[[], str], line: int,
+                      required: tuple[str, ...], seen: set[str]) -> None:
+        """Leave the open mapping (its end was reached), reporting missing keys."""
         self.events.take()
         for key in required:
             if key not in seen:
-                self.problem(line, f"{label()} has no '{key}'", f"add '{key}:'", "missing")
-        return line
+                self.problem(line, f"{_label(what)} has no '{key}'", f"add '{key}:'",
+                             "missing")
 
     def sequence(self, what: str, item: Callable[[int], None]) -> bool:
         """Read a list, calling `item(line)` to consume each item; False when not a list
         (an empty value, `key:` alone, counts as an empty list)."""
+        items = self.open_sequence(what)
+        while items and self.next_item():
+            item(_line(self.events.peek()))
+        return items is not None
+
+    def open_sequence(self, what: str) -> bool | None:
+        """Enter the list at the current position: True when items follow (then call
+        `next_item` before each), False for an empty value (`key:` alone), None (reported
+        and skipped) when it is not a list."""
         if self.alias():
-            return False
+            return None
         start = self.events.peek()
         if isinstance(start, yaml.ScalarEvent):
             value = self.construct(start, report=False)
             if value is None:
                 self.events.take()
-                return True
+                return False
         if not isinstance(start, yaml.SequenceStartEvent):
             self.problem(_line(start), f"{what} must be a list, found {self.describe_next()}",
                          "write each item on a '- ' line", "type")
             self.skip()
+            return None
+        self.events.take()
+        return True
+
+    def next_item(self) -> bool:
+        """Whether the open list has another item; at its end, leave it and say False."""
+        if isinstance(self.events.peek(), yaml.SequenceEndEvent):
+            self.events.take()
             return False
-        self.events.take()
-        while not isinstance(self.events.peek(), yaml.SequenceEndEvent):
-            item(_line(self.events.peek()))
-        self.events.take()
         return True
 
     def typed(self, what: str, types: tuple[type, ...], default: Any = None, *,
@@ -415,10 +536,7 @@ class _Builder:
             elif key == "settings":
                 self.settings(settings)
             elif key == "sections":
-                sections: list[Section] = []
-                self.sequence("'sections'", lambda _l: sections.append(
-                    self.section(depth=1)))
-                values["sections"] = tuple(sections)
+                values["sections"] = self.sections()
             else:
                 values[key] = self.text(f"the catalog's '{key}'")
 
@@ -450,38 +568,38 @@ class _Builder:
         return Source(**values)
 
     def settings(self, values: dict[str, Any]) -> None:
-        def read(key: str, _line: int) -> None:
+        def read(key: str, line: int) -> None:
             value = self.typed(f"setting '{key}'", SETTING_TYPES[key])
-            if value is not None:
+            if value is None:
+                return
+            problem = limit_problem(key, value)
+            if problem is not None:
+                self.problem(line, f"setting '{key}': {problem[0]}", problem[1], "setting")
+            else:
                 values[key] = value
 
         self.mapping("'settings'", tuple(SETTING_TYPES), read)
 
-    def section(self, depth: int) -> Section:
-        values: dict[str, Any] = {"id": ""}
-        entries: list[Entry] = []
-        children: list[Section] = []
+    def sections(self) -> tuple[Section, ...]:
+        """Read the top `sections:` list and every section nested in it, at any depth.
 
-        def label() -> str:
-            return f"section '{values['id']}'" if values["id"] else "a section"
+        Each open section is a `_SectionReader` on an explicit stack, never a Python call
+        frame, so depth is bounded by memory only, not by the recursion limit."""
+        top: list[Section] = []
+        if not self.open_sequence("'sections'"):
+            return ()
+        stack = [_SectionReader(self, depth=1, into=top)]
+        while stack:
+            reader = stack[-1]
+            child = reader.step()
+            if child is not None:
+                stack.append(child)
+            elif reader.done:
+                stack.pop()
+        return tuple(top)
 
-        def read(key: str, _line: int) -> None:
-            if key == "id":
-                values["id"] = self.ident("section", self.section_ids)
-            elif key == "entries":
-                self.sequence("'entries'", lambda _l: self.add_entry(entries))
-            elif key == "sections":
-                self.sequence("'sections'", lambda _l: children.append(
-                    self.section(depth + 1)))
-            else:
-                values[key] = self.text(f"section's '{key}'", required=_REQUIRED.get(key, ""))
-
-        line = self.mapping(label, SECTION_KEYS, read, ("id", "title"))
-        return Section(id=values["id"], title=values.get("title", ""),
-                       line=line or 0, description=values.get("description", ""),
-                       entries=tuple(entries), sections=tuple(children), depth=depth)
-
-    def add_entry(self, entries: list[Entry]) -> None:
+    def add_entry(self, entries: list[Entry], _line: int = 0) -> None:
+        """Read one entry (an item of an `entries:` list) into `entries`."""
         entry = self.entry()
         if self.on_link is not None:
             for link in entry.links:
@@ -570,6 +688,81 @@ class _Builder:
 
         self.mapping(f"'bot' of {what}", tuple(BOT_KEYS), read)
         return out
+
+
+class _SectionReader:
+    """One section being read: the items of the `sections:` list it sits in, one at a
+    time, then (for each item) its keys. `step` reads up to the next nested section and
+    returns its reader (the caller stacks it), or None when this list is finished."""
+
+    def __init__(self, builder: _Builder, depth: int, into: list[Section]) -> None:
+        self.builder = builder
+        self.depth = depth
+        self.into = into   # the list the finished sections go to (the parent's children)
+        self.done = False
+        self._open: _OpenSection | None = None
+
+    def step(self) -> _SectionReader | None:
+        builder = self.builder
+        while True:
+            section = self._open
+            if section is None:  # between items of this `sections:` list
+                if not builder.next_item():
+                    self.done = True
+                    return None
+                section = self._open = _OpenSection(self.depth)
+                section.line = builder.open_mapping(section.label, SECTION_KEYS,
+                                                    _SECTION_REQUIRED)
+                if section.line is None:
+                    self._open = None
+                    self.into.append(section.finish())
+                    continue
+            while (item := builder.next_key(section.label, SECTION_KEYS,
+                                            section.seen)) is not None:
+                key = item[0]
+                if key == "sections":
+                    if builder.open_sequence("'sections'"):
+                        return _SectionReader(builder, self.depth + 1, section.children)
+                elif key == "id":
+                    section.values["id"] = builder.ident("section", builder.section_ids)
+                elif key == "entries":
+                    builder.sequence("'entries'", partial(builder.add_entry, section.entries))
+                else:
+                    section.values[key] = builder.text(f"section's '{key}'",
+                                                       required=_REQUIRED.get(key, ""))
+            builder.close_mapping(section.label, section.line or 0, _SECTION_REQUIRED,
+                                  section.seen)
+            self._open = None
+            self.into.append(section.finish())
+
+
+@dataclass
+class _OpenSection:
+    """What is known of a section while its keys are read."""
+
+    depth: int
+    line: int | None = 0
+    values: dict[str, Any] = field(default_factory=lambda: {"id": ""})
+    seen: set[str] = field(default_factory=set)
+    entries: list[Entry] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    def label(self) -> str:
+        return f"section '{self.values['id']}'" if self.values["id"] else "a section"
+
+    def finish(self) -> Section:
+        values = self.values
+        return Section(id=values["id"], title=values.get("title", ""), line=self.line or 0,
+                       description=values.get("description", ""),
+                       entries=tuple(self.entries), sections=tuple(self.children),
+                       depth=self.depth)
+
+
+_SECTION_REQUIRED = ("id", "title")
+
+
+def _label(what: str | Callable[[], str]) -> str:
+    return what() if callable(what) else what
 
 
 def url_problem(url: str) -> tuple[str, str, str] | None:

@@ -82,10 +82,17 @@ class Section:
     depth: int = 1
 
     def walk(self) -> Iterator[Section]:
-        """This section, then every nested one, in file order."""
-        yield self
-        for child in self.sections:
-            yield from child.walk()
+        """This section, then every nested one, in file order (sections nest to any
+        depth, so this keeps its own stack instead of recursing)."""
+        stack = [self]
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.sections))
+
+
+# A section's place in the tree: its index in its parent's list, and the parent's place.
+_Place = tuple[int, "_Place | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +118,12 @@ class Catalog:
     settings: Mapping[str, Any] = field(default_factory=dict)
 
     def walk_sections(self) -> Iterator[Section]:
-        """Every section, nested ones included, in file order."""
-        for section in self.sections:
-            yield from section.walk()
+        """Every section, nested ones included, in file order (any depth, no recursion)."""
+        stack = list(reversed(self.sections))
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.sections))
 
     def entries(self) -> Iterator[Entry]:
         """Every entry, in file order."""
@@ -126,18 +136,29 @@ class Catalog:
             yield from entry.links
 
     def link_paths(self) -> Iterator[tuple[Link, tuple[str | int, ...]]]:
-        """Every link with the path of its mapping in the YAML tree, for `catalog.edit`."""
+        """Every link with the path of its mapping in the YAML tree, for `catalog.edit`.
 
-        def walk(sections: tuple[Section, ...], prefix: tuple[str | int, ...]
-                 ) -> Iterator[tuple[Link, tuple[str | int, ...]]]:
-            for i, section in enumerate(sections):
-                here = (*prefix, "sections", i)
+        Sections nest to any depth: they are walked with a stack, each knowing its index
+        and its parent's place (a chain), and a path is spelled out only for a section
+        that has entries."""
+        def path_of(place: _Place | None) -> tuple[str | int, ...]:
+            steps: list[str | int] = []
+            while place is not None:
+                steps += [place[0], "sections"]
+                place = place[1]
+            return tuple(reversed(steps))
+
+        stack: list[tuple[Section, _Place]] = [
+            (section, (i, None)) for i, section in reversed(list(enumerate(self.sections)))]
+        while stack:
+            section, place = stack.pop()
+            if section.entries:
+                here = path_of(place)
                 for j, entry in enumerate(section.entries):
                     for link in entry.links:
                         yield link, (*here, "entries", j, "links", link.index)
-                yield from walk(section.sections, here)
-
-        yield from walk(self.sections, ())
+            stack.extend((child, (i, place))
+                         for i, child in reversed(list(enumerate(section.sections))))
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id; KeyError when there is none."""

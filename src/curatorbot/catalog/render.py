@@ -133,7 +133,7 @@ def render_markdown(catalog: Catalog, *, toc: bool = True,
     if toc and sections:
         anchors.add("Contents")
         section_anchors = [anchors.add(section.title) for section in sections]
-        lines = [f"{'  ' * (section.depth - 1)}- [{escape_text(section.title)}](#{anchor})"
+        lines = [f"{'  ' * (_level(section) - 2)}- [{escape_text(section.title)}](#{anchor})"
                  for section, anchor in zip(sections, section_anchors, strict=True)]
         blocks.append("## Contents")
         blocks.append("\n".join(lines))
@@ -161,9 +161,15 @@ def _credit(catalog: Catalog) -> str:
     return f"*{text}*"
 
 
+def _level(section: Section) -> int:
+    """The heading level of a section (h2 for the top ones); Markdown has six levels, so
+    deeper sections are h6, and the table of contents nests no deeper than the headings
+    (which also keeps the page linear in size however deep the catalog nests)."""
+    return min(section.depth + 1, 6)
+
+
 def _section(section: Section, badges: BadgeFn) -> Iterable[str]:
-    level = min(section.depth + 1, 6)
-    yield f"{'#' * level} {escape_text(section.title)}"
+    yield f"{'#' * _level(section)} {escape_text(section.title)}"
     if section.description:
         yield escape_text(section.description)
     if section.entries:

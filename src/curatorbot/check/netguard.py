@@ -31,6 +31,8 @@ from collections.abc import Mapping
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
+from curatorbot.urls import ipv4_literal
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # What a `--resolve` entry may say instead of an address.
@@ -97,8 +99,10 @@ def ip_refused_reason(ip: IPAddress) -> str | None:
 
 
 def literal_ip_refused(host: str) -> str | None:
-    """For a URL host that is an IP literal: why it is refused, or None (also for names)."""
-    ip = parse_ip(host.strip("[]"))
+    """For a URL host that is an IP literal: why it is refused, or None (also for names).
+    An IPv4 address in another spelling than the dotted quad (`127.1`, `0x7f.1`) is read
+    as the address it means (`urls.ipv4_literal`), so no spelling slips past the guard."""
+    ip = parse_ip(host.strip("[]")) or ipv4_literal(host)
     return None if ip is None else ip_refused_reason(ip)
 
 

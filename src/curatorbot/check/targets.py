@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from curatorbot.catalog.model import Catalog, Link
 from curatorbot.settings import Settings
+from curatorbot.urls import noncanonical_ip
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,9 @@ class Target:
 
 
 class UrlRules:
-    """The --include/--exclude rules and the scheme check, compiled once."""
+    """The --include/--exclude rules, the scheme check and the refusal of IP addresses
+    written in a non-canonical form (`urls.noncanonical_ip`, even with --allow-private:
+    what such a host means depends on who reads it), compiled once."""
 
     def __init__(self, settings: Settings) -> None:
         self.include = [re.compile(p) for p in settings.include]
@@ -51,6 +54,9 @@ class UrlRules:
             return "not a valid URL"
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return "not an http(s) URL"
+        canonical = noncanonical_ip(parts.hostname)
+        if canonical is not None:
+            return f"non-canonical IP address; write it as {canonical}"
         if self.include:
             if any(p.search(url) for p in self.include):
                 return None

@@ -27,28 +27,37 @@ from curatorbot.commands.common import catalog_argument, format_option, open_out
 from curatorbot.errors import NoNetworkError, UsageError
 from curatorbot.report import FORMATS, render
 from curatorbot.report.text import LiveProgress
-from curatorbot.settings import Settings
+from curatorbot.settings import LIMITS, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def check_options(func: F) -> F:
-    """The options `check` and `update` share: politeness, rules, progress, state."""
+    """The options `check` and `update` share: politeness, rules, progress."""
     for option in reversed(_CHECK_OPTIONS):
         func = option(func)
     return func
 
 
+def _range(key: str) -> str:
+    """The allowed range of a numeric option, for its help (the limit is the setting's)."""
+    return LIMITS[key].describe()
+
+
 _CHECK_OPTIONS: list[Callable[[Any], Any]] = [
-    click.option("--concurrency", type=click.IntRange(min=1), help="Requests in flight at most."),
-    click.option("--per-host", type=click.IntRange(min=1),
-                 help="Requests in flight to one host at most (default 4)."),
-    click.option("--min-interval", type=click.FloatRange(min=0),
-                 help="Seconds between two requests to one host (default 0)."),
-    click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
-                 help="Seconds one request may take (default 20)."),
-    click.option("--retries", type=click.IntRange(min=0),
-                 help="Retries of transient failures: 5xx, 408, 429, resets, timeouts."),
+    click.option("--concurrency", type=click.INT,
+                 help=f"Requests in flight at most (default 64; {_range('concurrency')})."),
+    click.option("--per-host", type=click.INT,
+                 help=f"Requests in flight to one host at most (default 4; "
+                      f"{_range('per_host')})."),
+    click.option("--min-interval", type=click.FLOAT,
+                 help=f"Seconds between two requests to one host (default 0; "
+                      f"{_range('min_interval')})."),
+    click.option("--timeout", type=click.FLOAT,
+                 help=f"Seconds one request may take (default 20; {_range('timeout')})."),
+    click.option("--retries", type=click.INT,
+                 help=f"Retries of transient failures: 5xx, 408, 429, resets, timeouts "
+                      f"(default 2; {_range('retries')})."),
     click.option("--exclude", multiple=True, metavar="REGEX",
                  help="Do not check URLs matching REGEX (repeatable)."),
     click.option("--include", multiple=True, metavar="REGEX",
@@ -75,15 +84,13 @@ _CHECK_OPTIONS: list[Callable[[Any], Any]] = [
 @output_option
 @check_options
 @click.option("--titles", is_flag=True, help="Ask with GET and record each page's <title>.")
-@click.option("--state", type=click.Path(dir_okay=False), metavar="PATH",
-              help="Run-history database (used by `update`; `check` keeps no history).")
-@click.option("--no-state", is_flag=True, help="Accepted for symmetry with `update`; "
-              "`check` keeps no history.")
 @click.pass_context
 def check(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
           resolve: tuple[str, ...], titles: bool, quiet: bool, verbose: bool,
-          state: str | None, no_state: bool, **flags: Any) -> None:
+          **flags: Any) -> None:
     """Check every distinct link of the catalog and report the failing ones.
+
+    `check` keeps no run history (`update` does: --state, --no-state).
 
     Exit codes: 0 no failing link, 2 failing links, 3 invalid catalog or arguments,
     5 no network (nothing could be verified), 130 interrupted.
@@ -123,12 +130,17 @@ def progress_mode(fmt: str, quiet: bool, verbose: bool) -> str:
 
 
 def build_settings(catalog_settings: Any, flags: dict[str, Any]) -> Settings:
-    """The catalog's settings, then the flags (patterns add up)."""
+    """The catalog's settings, then the flags (patterns add up); a value out of its range
+    is a UsageError naming the flag."""
     settings = Settings().merged(catalog_settings)
     overrides = dict(flags)
     overrides["exclude"] = (*settings.exclude, *flags.get("exclude", ()))
     overrides["include"] = (*settings.include, *flags.get("include", ()))
-    return settings.merged(overrides)
+    return settings.merged(overrides, name=_flag_name)
+
+
+def _flag_name(key: str) -> str:
+    return "--" + key.replace("_", "-")
 
 
 def finish(ctx: click.Context, report: CheckReport) -> None:

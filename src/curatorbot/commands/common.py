@@ -11,8 +11,9 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from curatorbot.errors import FileWriteError
+from curatorbot.errors import FileWriteError, UsageError
 from curatorbot.files import check_output
+from curatorbot.settings import LIMITS, Limit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,8 +57,9 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
 def state_options(func: F) -> F:
     """--state PATH, --no-state and --max-age SECONDS: the run-history store and its cache."""
     func = click.option(
-        "--max-age", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
-        help="Skip URLs found alive within SECONDS (default: the catalog's max_age, 0).",
+        "--max-age", type=click.FLOAT, default=None, metavar="SECONDS",
+        help="Skip URLs found alive within SECONDS (default: the catalog's max_age, 0; "
+             f"{LIMITS['max_age'].describe()}).",
     )(func)
     func = click.option(
         "--no-state", is_flag=True, default=False,
@@ -67,6 +69,19 @@ def state_options(func: F) -> F:
         "--state", "state", type=click.Path(dir_okay=False, path_type=Path), default=None,
         metavar="PATH", help="Run-history database (default: .curatorbot/state.sqlite).",
     )(func)
+
+
+def within(limit: Limit) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback refusing a number outside `limit` (nan and inf included) with one
+    line naming the option, exit 3: for numeric options that are not settings (those are
+    checked by `Settings.merged`)."""
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        problem = None if value is None else limit.problem(value)
+        if problem is not None:
+            name = param.opts[0] if param.opts else str(param.name)
+            raise UsageError(f"{name}: {problem[0]}; {problem[1]}")
+        return value
+    return check
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from curatorbot.catalog import parse_catalog
 from curatorbot.catalog.load import read_text
 from curatorbot.catalog.readme import Readme
 from curatorbot.catalog.render import render_markdown
+from curatorbot.commands.common import within
 from curatorbot.errors import UsageError
 from curatorbot.github_config import GitHubConfig
 from curatorbot.jsonfile import read_json
@@ -38,7 +39,7 @@ from curatorbot.publish.health_issue import HealthIssueSpec, sync_health_issue
 from curatorbot.publish.outcome import Outcome
 from curatorbot.publish.pr_body import pr_body, pr_title
 from curatorbot.publish.pull_request import PullRequestSpec, commit_message, sync_pull_request
-from curatorbot.settings import Settings
+from curatorbot.settings import HOUR, Limit, Settings
 
 if TYPE_CHECKING:
     from curatorbot.publish.github import GitHubRepo
@@ -71,19 +72,29 @@ Exit codes:
 """
 
 
+# The ranges of the pacing options (finite: an infinite interval or wait would hang the run).
+_WRITE_INTERVAL = Limit(0, HOUR, "seconds")
+_MAX_WAIT = Limit(0, 6 * HOUR, "seconds")
+_BACKOFF = Limit(0, 60, "seconds")
+
+
 def github_options(func: F) -> F:
     """Pacing and retry options shared by `pr` and `issue` (each also read from the env)."""
     options = [
         click.option("--dry-run", is_flag=True,
                      help="Print what would be sent to GitHub; send nothing, need no token."),
-        click.option("--write-interval", type=click.FloatRange(min=0), default=1.0,
+        click.option("--write-interval", type=click.FLOAT, default=1.0,
                      show_default=True, envvar="CURATORBOT_WRITE_INTERVAL",
-                     help="Seconds between write requests (GitHub's secondary rate limits)."),
-        click.option("--max-wait", type=click.FloatRange(min=0), default=300.0,
+                     callback=within(_WRITE_INTERVAL),
+                     help="Seconds between write requests (GitHub's secondary rate limits; "
+                          f"{_WRITE_INTERVAL.describe()})."),
+        click.option("--max-wait", type=click.FLOAT, default=300.0,
                      show_default=True, envvar="CURATORBOT_MAX_WAIT",
-                     help="Most seconds a run spends waiting to retry 5xx and rate limits."),
-        click.option("--backoff", type=click.FloatRange(min=0), default=2.0, hidden=True,
-                     envvar="CURATORBOT_RETRY_BACKOFF"),
+                     callback=within(_MAX_WAIT),
+                     help="Most seconds a run spends waiting to retry 5xx and rate limits "
+                          f"({_MAX_WAIT.describe()})."),
+        click.option("--backoff", type=click.FLOAT, default=2.0, hidden=True,
+                     callback=within(_BACKOFF), envvar="CURATORBOT_RETRY_BACKOFF"),
     ]
     for option in reversed(options):
         func = option(func)
