@@ -9,11 +9,11 @@ import aiohttp
 import pytest
 
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.ratelimit import Pacer
 from curatorbot.metadata.base import ProposalReason
 from curatorbot.metadata.github import GitHubProvider
 from curatorbot.metadata.github_common import GitHubLimits
 from curatorbot.metadata.github_graphql import build_query
-from curatorbot.metadata.ratelimit import Pacer
 from curatorbot.metadata.repo import RepoRef
 from curatorbot.state import SQLiteStore
 from tests.fakes.github import TOKEN, FakeGitHub, FakeRepo, serve, validate_document

@@ -9,9 +9,9 @@ Library entry points (the `check` and `update` commands use them):
     async for r in check_urls(urls, settings): ...         # raw verdicts, streamed
 """
 
-from curatorbot.check.outcome import CheckReport, HostOutage
 from curatorbot.check.runner import Checker, check_targets, check_urls, run_check
 from curatorbot.check.targets import Place, Target, catalog_targets, collect
+from curatorbot.results import CheckReport, HostOutage
 
 __all__ = ["CheckReport", "Checker", "HostOutage", "Place", "Target", "catalog_targets",
            "check_targets", "check_urls", "collect", "run_check"]

@@ -31,14 +31,11 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from functools import partial
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin, urlsplit
-
-import aiohttp
-from aiohttp.abc import AbstractResolver
 
 from curatorbot import aio
 from curatorbot.catalog.model import Catalog
@@ -46,7 +43,6 @@ from curatorbot.check.backlog import Backlog
 from curatorbot.check.classify import (
     DEAD_CODES,
     HEAD_REJECTED_CODES,
-    NETWORK_KINDS,
     PERMANENT_CODES,
     REDIRECT_CODES,
     Answer,
@@ -56,25 +52,22 @@ from curatorbot.check.classify import (
     bot_sign,
     classify_answer,
     classify_failure,
-    failure_from_exception,
     network_text,
 )
-from curatorbot.check.hosts import HostPool
-from curatorbot.check.netguard import GuardedResolver, literal_ip_refused
-from curatorbot.check.outcome import CheckReport, GuardedProgress, apply_host_guard
-from curatorbot.check.retry import with_retries
-from curatorbot.check.targets import Target, UrlRules, catalog_targets
-from curatorbot.http_headers import parse_retry_after
+from curatorbot.check.outcome import GuardedProgress, apply_host_guard
+from curatorbot.check.targets import UrlRules, catalog_targets
+from curatorbot.http import Resolver
+from curatorbot.http.client import HttpClient, Reply
+from curatorbot.http.guard import literal_ip_refused
+from curatorbot.http.headers import parse_retry_after
 from curatorbot.metadata.html import extract_title
-from curatorbot.results import Hop, LinkResult, Status
+from curatorbot.results import CheckReport, Hop, LinkResult, Status, Target
 from curatorbot.settings import Settings
 from curatorbot.urls import host_key
 
 MAX_REDIRECTS = 10
 TITLE_CAP = 64 * 1024          # bytes of an HTML page read to find its <title>
 SNIFF_CAP = 16 * 1024          # bytes of a refusal read to look for bot-wall signs
-DRAIN_LIMIT = 64 * 1024        # unread rest small enough to read, keeping the connection
-KEEPALIVE = 10.0
 ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 Progress = Callable[[LinkResult], None]
@@ -89,49 +82,25 @@ class Checker:
     <title> instead of asking with HEAD.
     """
 
-    def __init__(self, settings: Settings, *, resolver: AbstractResolver | None = None,
+    def __init__(self, settings: Settings, *, client: HttpClient | None = None,
+                 resolver: Resolver | None = None,
                  ssl_context: ssl.SSLContext | None = None, titles: bool = False,
                  lookahead: int | None = None) -> None:
         self.settings = settings
         self.titles = titles
         self.lookahead = lookahead or max(10_000, 32 * settings.concurrency)
-        self.hosts = HostPool(settings.per_host, settings.min_interval, settings.outage_after,
-                              sleep=self._rest)
-        self.resolver = GuardedResolver(resolver, allow_private=settings.allow_private)
-        # The trust to verify servers with: made on the first https request (loading the
-        # system's CA store costs ~20 ms, for nothing in a run without https), and fresh
-        # rather than aiohttp's import-time one, so that SSL_CERT_FILE set later counts.
-        self._ssl: ssl.SSLContext | bool | None = False if settings.insecure else ssl_context
-        self._timeout = aiohttp.ClientTimeout(total=settings.timeout,
-                                              sock_connect=settings.connect_timeout,
-                                              sock_read=settings.timeout)
-        self._session: aiohttp.ClientSession | None = None
-        # Requests in flight overall. The scheduler keeps as many URLs at work, not counting
-        # those resting (a retry backoff, a host's pause or spacing): they hold no slot.
-        self._requests = asyncio.Semaphore(settings.concurrency)
+        self.client = client or HttpClient(settings, resolver=resolver,
+                                           ssl_context=ssl_context, accept=ACCEPT_HEADER)
+        self.hosts = self.client.hosts
         self._on_rest: Callable[[str, bool], None] = _ignore_rest
 
     async def __aenter__(self) -> Self:
-        connector = aiohttp.TCPConnector(
-            limit=0, limit_per_host=0, resolver=self.resolver, use_dns_cache=False,
-            ssl=self._ssl is not False, keepalive_timeout=KEEPALIVE)
-        self._session = aiohttp.ClientSession(
-            connector=connector, timeout=self._timeout,
-            headers={"User-Agent": self.settings.user_agent, "Accept": ACCEPT_HEADER},
-            cookie_jar=aiohttp.CookieJar(unsafe=True))
+        await self.client.__aenter__()
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    @property
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            raise RuntimeError("use Checker as 'async with Checker(...) as checker'")
-        return self._session
+        await self.client.__aexit__(exc_type, exc, tb)
 
     # -- the scheduler -----------------------------------------------------------------
     async def check(self, urls: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[LinkResult]:
@@ -320,14 +289,16 @@ class Checker:
                 outcome = await self._request(method, url, host)
             return outcome
 
-        outcome = await with_retries(self.settings, once, sleep=rest)
+        outcome = await self.client.retry.run(once, transient=_transient,
+                                              retry_after=_retry_after, sleep=rest)
         if method == "HEAD":
             again = self._head_verdict(outcome)
             if again is not None:
                 if again == "refused":
                     state.head_rejected = True  # the host's other URLs go straight to GET
                 method = "GET"  # some servers only answer GET; a dead verdict is confirmed
-                outcome = await with_retries(self.settings, once, sleep=rest)
+                outcome = await self.client.retry.run(once, transient=_transient,
+                                              retry_after=_retry_after, sleep=rest)
         return outcome, count
 
     def _head_verdict(self, outcome: Outcome) -> str | None:
@@ -344,19 +315,12 @@ class Checker:
 
     async def _request(self, method: str, url: str, host: str) -> Outcome:
         """One request, inside the host's slot; never raises for network trouble."""
-        async with self.hosts.slot(host), self._requests:
-            try:
-                async with self.session.request(method, url, allow_redirects=False,
-                                                ssl=self._tls(url)) as resp:
-                    answer = await self._read(resp, method)
-            except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
-                failure = failure_from_exception(exc)
-                if failure.kind in NETWORK_KINDS:
-                    self.hosts.record_network_failure(host, failure.kind, failure.message)
-                elif failure.kind != Kind.PRIVATE:
-                    self.hosts.record_answer(host)  # connected: the host is there
-                return failure
-        self.hosts.record_answer(host)
+        reply = await self.client.request(
+            method, url, read=0 if method == "HEAD" else self._body_wanted,
+            rest=partial(self._rest, host))
+        if isinstance(reply, Failure):
+            return reply
+        answer = self._answer(reply, method)
         if answer.status == 429:
             self.hosts.slow_down(host, answer.retry_after, self.settings.retry_after_cap)
         return answer
@@ -369,37 +333,28 @@ class Checker:
         finally:
             self._on_rest(host, False)
 
-    def _tls(self, url: str) -> ssl.SSLContext | bool:
-        """The TLS setting of a request to `url` (the context is made when first needed)."""
-        if self._ssl is None and url[:6].lower() == "https:":
-            self._ssl = ssl.create_default_context()
-        return True if self._ssl is None else self._ssl
+    def _body_wanted(self, status: int, headers: Mapping[str, str]) -> int:
+        """How much of a GET's body to read: a page's head for its <title>, a refusal's
+        start for bot-wall signs, else nothing."""
+        if self.titles and 200 <= status < 300 \
+                and "html" in headers.get("Content-Type", "").lower():
+            return TITLE_CAP
+        return SNIFF_CAP if status in (403, 429, 503) else 0
 
-    async def _read(self, resp: aiohttp.ClientResponse, method: str) -> Answer:
-        """Reduce a response to an `Answer`, reading at most a small prefix of the body."""
-        status = resp.status
-        headers = resp.headers
+    def _answer(self, reply: Reply, method: str) -> Answer:
+        """Reduce a reply to what classification needs."""
+        status = reply.status
+        headers = reply.headers
         content_type = headers.get("Content-Type", "")
-        body = b""
-        want_title = (self.titles and 200 <= status < 300 and "html" in content_type.lower())
-        if method == "GET":
-            if want_title:
-                body = await _read_prefix(resp, TITLE_CAP)
-            elif status in (403, 429, 503):
-                body = await _read_prefix(resp, SNIFF_CAP)
-            if not resp.content.at_eof():
-                length = resp.content_length
-                if length is not None and length - len(body) <= DRAIN_LIMIT:
-                    await resp.read()  # small rest: read it and keep the connection
-                else:
-                    resp.close()  # a big body costs nothing: drop the connection
+        want_title = (method == "GET" and self.titles and 200 <= status < 300
+                      and "html" in content_type.lower())
         return Answer(
             status=status,
-            reason=resp.reason or "",
+            reason=reply.reason,
             location=headers.get("Location") if status in REDIRECT_CODES else None,
             retry_after=parse_retry_after(headers.get("Retry-After")),
-            bot_sign=bot_sign(status, headers, body),
-            title=extract_title(body, content_type) if want_title else None,
+            bot_sign=bot_sign(status, headers, reply.body),
+            title=extract_title(reply.body, content_type) if want_title else None,
             sets_cookie="Set-Cookie" in headers,
         )
 
@@ -408,16 +363,12 @@ def _ignore_rest(_host: str, _resting: bool) -> None:
     pass
 
 
-async def _read_prefix(resp: aiohttp.ClientResponse, cap: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while size < cap:
-        chunk = await resp.content.read(cap - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
+def _transient(outcome: Outcome) -> bool:
+    return outcome.transient
+
+
+def _retry_after(outcome: Outcome) -> float | None:
+    return outcome.retry_after if isinstance(outcome, Answer) else None
 
 
 def _upgrades_to_https(source: str, target: str) -> bool:
@@ -437,7 +388,7 @@ async def _aiter(urls: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]
 
 
 async def check_urls(urls: Iterable[str] | AsyncIterable[str], settings: Settings, *,
-                     resolver: AbstractResolver | None = None,
+                     resolver: Resolver | None = None,
                      ssl_context: ssl.SSLContext | None = None,
                      titles: bool = False) -> AsyncIterator[LinkResult]:
     """Check distinct `urls` and yield raw verdicts as they complete (no host guard)."""
@@ -448,7 +399,7 @@ async def check_urls(urls: Iterable[str] | AsyncIterable[str], settings: Setting
 
 
 async def check_targets(targets: dict[str, Target], settings: Settings, *,
-                        resolver: AbstractResolver | None = None,
+                        resolver: Resolver | None = None,
                         ssl_context: ssl.SSLContext | None = None, titles: bool = False,
                         progress: Progress | None = None, catalog_path: str = "",
                         ) -> CheckReport:
@@ -493,7 +444,7 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
 
 
 def run_check(catalog: Catalog, settings: Settings, *,
-              resolver: AbstractResolver | None = None,
+              resolver: Resolver | None = None,
               ssl_context: ssl.SSLContext | None = None, titles: bool = False,
               progress: Progress | None = None) -> CheckReport:
     """Check every distinct URL of `catalog` (blocking); Ctrl-C returns a partial report."""

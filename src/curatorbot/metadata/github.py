@@ -15,11 +15,11 @@ from collections.abc import Sequence
 import aiohttp
 
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.ratelimit import Pacer
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
 from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers
 from curatorbot.metadata.github_graphql import GraphQLClient
 from curatorbot.metadata.github_rest import RestClient
-from curatorbot.metadata.ratelimit import Pacer
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoRef, describe, parse_repo_url
 from curatorbot.state import EtagCache
 

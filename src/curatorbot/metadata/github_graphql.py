@@ -21,9 +21,9 @@ from typing import Any
 import aiohttp
 
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers, request_headers
 from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
-from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 
 log = logging.getLogger("curatorbot.metadata")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-from curatorbot.check.netguard import StaticResolver
+from curatorbot.http.guard import StaticResolver
 from curatorbot.results import Status
 from tests.integration.check.conftest import Farm, check, settings
 
@@ -115,7 +115,7 @@ async def test_dns_answers_are_cached(farm: Farm) -> None:
     async with Checker(settings(), resolver=resolver) as checker:
         results = [r async for r in checker.check(
             [f"http://cached.test:{port}/ok/{i}" for i in range(10)])]
-        assert checker.resolver.lookups == 1
+        assert checker.client.resolver.lookups == 1
     assert {r.status for r in results} == {Status.OK}
 
 
@@ -128,7 +128,7 @@ async def test_one_dns_lookup_serves_every_port_of_a_name(farm: Farm) -> None:
     async with Checker(settings(), resolver=resolver) as checker:
         results = [r async for r in checker.check(
             [f"http://cached.test:{p}/ok/{i}" for i, p in enumerate((port, other_port))])]
-        assert checker.resolver.lookups == 1
+        assert checker.client.resolver.lookups == 1
     assert {r.status for r in results} == {Status.OK}
     assert farm.stats().requests == 2
 
