@@ -57,7 +57,7 @@ from curatorbot.check.classify import (
 from curatorbot.check.outcome import GuardedProgress, apply_host_guard
 from curatorbot.check.targets import UrlRules, catalog_targets
 from curatorbot.http import Resolver
-from curatorbot.http.client import HttpClient, Reply
+from curatorbot.http.client import ACCEPT_HEADER, HttpClient, Reply
 from curatorbot.http.guard import literal_ip_refused
 from curatorbot.http.headers import parse_retry_after
 from curatorbot.metadata.html import extract_title
@@ -68,7 +68,6 @@ from curatorbot.urls import host_key
 MAX_REDIRECTS = 10
 TITLE_CAP = 64 * 1024          # bytes of an HTML page read to find its <title>
 SNIFF_CAP = 16 * 1024          # bytes of a refusal read to look for bot-wall signs
-ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 Progress = Callable[[LinkResult], None]
 
@@ -399,6 +398,7 @@ async def check_urls(urls: Iterable[str] | AsyncIterable[str], settings: Setting
 
 
 async def check_targets(targets: dict[str, Target], settings: Settings, *,
+                        client: HttpClient | None = None,
                         resolver: Resolver | None = None,
                         ssl_context: ssl.SSLContext | None = None, titles: bool = False,
                         progress: Progress | None = None, catalog_path: str = "",
@@ -407,7 +407,8 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
     started = time.monotonic()
     rules = UrlRules(settings)
     results: dict[str, LinkResult] = {}
-    checker = Checker(settings, resolver=resolver, ssl_context=ssl_context, titles=titles)
+    checker = Checker(settings, client=client, resolver=resolver, ssl_context=ssl_context,
+                      titles=titles)
     # Progress sees a verdict only once the host guard can no longer change it.
     shown = GuardedProgress(checker.hosts, progress) if progress is not None else None
 

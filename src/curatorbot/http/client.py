@@ -39,6 +39,7 @@ from curatorbot.settings import Settings
 from curatorbot.urls import host_key
 
 KEEPALIVE = 10.0
+ACCEPT_HEADER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DRAIN_LIMIT = 64 * 1024        # unread rest small enough to read, keeping the connection
 API_BODY_CAP = 16 * 1024 * 1024  # what an API answer may be at most (GraphQL batches: ~100 KB)
 
@@ -81,12 +82,12 @@ class HttpClient:
 
     `resolver` replaces the system resolver (`--resolve`, tests); `ssl_context` is the TLS
     trust to verify servers with (default: the system's, made on the first https request);
-    `accept` is the default Accept header.
+    `accept` is the default Accept header (a browser's; API clients send their own).
     """
 
     def __init__(self, settings: Settings, *, resolver: AbstractResolver | None = None,
                  ssl_context: ssl.SSLContext | None = None,
-                 accept: str = "*/*") -> None:
+                 accept: str = ACCEPT_HEADER) -> None:
         self.settings = settings
         self.hosts = HostPool(settings.per_host, settings.min_interval, settings.outage_after)
         self.resolver = GuardedResolver(resolver, allow_private=settings.allow_private)

@@ -27,6 +27,7 @@ from curatorbot.catalog.model import Catalog
 from curatorbot.check.runner import check_targets
 from curatorbot.check.targets import Target, UrlRules
 from curatorbot.http import Resolver
+from curatorbot.http.client import HttpClient
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
 from curatorbot.metadata.registry import ProviderContext, build_providers, collect_metadata
 from curatorbot.plan import Change
@@ -110,10 +111,14 @@ async def _gather(targets: dict[str, Target], meta_urls: list[str], settings: Se
                   catalog_path: str) -> tuple[CheckReport, MetadataBatch]:
     """The check and the metadata, concurrently. Ctrl-C (cancellation) stops both: the
     report holds what was checked and says `interrupted`; the metadata is dropped."""
+    # One client for both: every request of the run shares the guard, --resolve, the
+    # User-Agent and the per-host limits.
+    client = HttpClient(settings, resolver=resolver, ssl_context=ssl_context)
     check = asyncio.create_task(check_targets(
-        targets, settings, resolver=resolver, ssl_context=ssl_context, titles=True,
-        progress=progress, catalog_path=catalog_path))
-    metadata = asyncio.create_task(collect_metadata(meta_urls, build_providers(context)))
+        targets, settings, client=client, titles=True, progress=progress,
+        catalog_path=catalog_path))
+    metadata = asyncio.create_task(collect_metadata(meta_urls, build_providers(context),
+                                                    client))
     try:
         # `wait`, unlike `gather`, leaves both tasks running when this one is cancelled.
         await asyncio.wait([check, metadata])
