@@ -113,15 +113,25 @@ class RetryPolicy:
 
     def retrying(self, *, retry: retry_base,
                  retry_after: Callable[[RetryCallState], float | None],
-                 stop: stop_base | None = None,
+                 stop: Callable[[RetryCallState], bool] | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  before_sleep: Callable[[RetryCallState], None] | None = None) -> Retrying:
         """tenacity's sync `Retrying` with this policy's attempts and wait; `stop` adds a
         condition of the caller's (a budget), `retry` says which failures are retried."""
         limit: stop_base = stop_after_attempt(self.retries + 1)
         return Retrying(retry=retry, wait=self.wait(retry_after),
-                        stop=limit if stop is None else limit | stop, sleep=sleep,
+                        stop=limit if stop is None else limit | _StopIf(stop), sleep=sleep,
                         reraise=True, before_sleep=before_sleep)
+
+
+class _StopIf(stop_base):
+    """Stop when the caller's condition says so (a budget of waiting, say)."""
+
+    def __init__(self, condition: Callable[[RetryCallState], bool]) -> None:
+        self.condition = condition
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.condition(retry_state)
 
 
 def _last_result(retry_state: RetryCallState) -> Any:
