@@ -9,7 +9,7 @@ Library entry points (the `check` and `update` commands use them):
     async for r in check_urls(urls, settings): ...         # raw verdicts, streamed
 """
 
-from curatorbot.check.runner import Checker, check_targets, check_urls, run_check
+from curatorbot.check.pipeline import Checker, check_targets, check_urls, run_check
 from curatorbot.check.targets import Place, Target, catalog_targets, collect
 from curatorbot.results import CheckReport, HostOutage
 

@@ -19,7 +19,7 @@ import click
 
 from curatorbot import aio
 from curatorbot.catalog import load_catalog
-from curatorbot.check.runner import check_targets
+from curatorbot.check.pipeline import check_targets
 from curatorbot.check.targets import Target, add_link
 from curatorbot.commands.common import (
     catalog_argument,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from curatorbot import aio
 from curatorbot.catalog.edit import DELETE, Edit, apply_edits
 from curatorbot.catalog.model import Catalog
-from curatorbot.check.runner import check_targets
+from curatorbot.check.pipeline import check_targets
 from curatorbot.check.targets import Target, UrlRules
 from curatorbot.http import Resolver
 from curatorbot.http.client import HttpClient
