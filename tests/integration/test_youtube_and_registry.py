@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
+from urllib.parse import urlsplit
 
 import pytest
 
 from curatorbot.http.client import HttpClient
+from curatorbot.http.guard import StaticResolver
 from curatorbot.metadata.base import MetadataBatch, Provider
 from curatorbot.metadata.github import GitHubProvider
 from curatorbot.metadata.registry import (
@@ -103,3 +105,20 @@ def test_registry_builds_every_provider() -> None:
     assert len(providers) == len(REGISTRY)
     assert {p.name for p in providers} == {"github", "youtube"}
     assert all(isinstance(p, Provider) for p in providers)
+
+
+async def test_providers_ask_through_the_runs_client(oembed: FakeOEmbed) -> None:
+    """A provider's requests go through the run's HttpClient: `--resolve` names its
+    endpoint, and the private-address guard refuses it unless --allow-private."""
+    port = urlsplit(oembed.url).port
+    provider = YouTubeProvider(YouTubeConfig(oembed_url=f"http://oembed.test:{port}/oembed",
+                                             backoff=0.0, retries=0))
+    resolver = StaticResolver({"oembed.test": "127.0.0.1"})
+    video = "https://youtu.be/aaaaaaaaaaa"
+    async with HttpClient(Settings(allow_private=True), resolver=resolver) as client:
+        named = await provider.fetch(client, [video])
+    assert named.links[video].title == "Video aaaaaaaaaaa & more"
+    async with HttpClient(Settings(), resolver=resolver) as client:
+        guarded = await provider.fetch(client, [video])
+    assert guarded.links[video].error is not None
+    assert "non-public address" in guarded.links[video].error
