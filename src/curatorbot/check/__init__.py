@@ -1,6 +1,8 @@
-"""Link checking: the async pipeline (`runner`), per-host politeness (`hosts`), the retry
-policy (`retry`), response classification (`classify`), the private-address guard and DNS
-cache (`netguard`), what to check (`targets`) and the finished report (`outcome`).
+"""Link checking: the async pipeline (`pipeline`: a bounded stream, per-host slots), one
+URL's redirect walk and HEAD/GET policy (`runner`), the per-URL backlog and whose URL goes
+next (`backlog`), response classification (`classify`), what to check (`targets`) and the
+host guard of a finished check (`outcome`). Every request goes through `curatorbot.http`
+(session, private-address guard, per-host pacing, the retry policy).
 
 Library entry points (the `check` and `update` commands use them):
 

@@ -14,9 +14,9 @@ The pool also remembers, per host, whether anything ever answered, how many requ
 failed at the network level in a way that may be an outage (refused, unreachable, connect
 timeout, no DNS answer; a name that does not exist is an answer) and the last network
 failure; the checker's host guard (`check.outcome`) uses that to tell one host's outage,
-or a run without network, from dead links. The runner uses `ready_at` to avoid starting work
-for a host that is paused, and `down` to stop sending requests to a host that has already
-failed `outage_after` times without ever answering.
+or a run without network, from dead links. The checker's pipeline uses `ready_at` to avoid
+starting work for a host that is paused, and `down` to stop sending requests to a host that
+has already failed `outage_after` times without ever answering.
 """
 
 from __future__ import annotations
