@@ -94,6 +94,19 @@ async def test_three_runs_on_fresh_runners_confirm_a_dead_link(
     assert repo.pulls("all") == []
     saved = parse(history_text(api) or "")
     assert saved.runs == 3 and saved.links[dead].streak == 3
+    assert set(saved.links) == {dead}  # ok links in good standing have no line (max_age 0)
+
+    # A max-age cache keeps the alive results it can use, and the next run uses them.
+    assert (await run(world, api, catalog, 4, "--max-age", "86400")).code == 2
+    assert set(parse(history_text(api) or "").links) == {dead, world.url("ok/1"),
+                                                          world.url("ok/2", host=1)}
+
+    def asked() -> int:
+        return sum(1 for s in world.farm.stats.values() for _, _, path in s.log
+                   if "/ok/" in path)
+    before = asked()
+    assert (await run(world, api, catalog, 5, "--max-age", "86400")).code == 2
+    assert asked() == before  # both ok links served from the cache the file carried
 
 
 async def test_a_local_history_moves_to_a_new_branch_and_github_failures_exit_4(
