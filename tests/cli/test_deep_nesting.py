@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.cli.refusal import invoke, refused, sha256
-from tests.fakes.linkfarm import LinkFarm
 
 DEPTHS = [200, 1000, 5000]  # libyaml stops at 1000 levels of nesting: about 500 sections
 
@@ -37,14 +35,6 @@ def deep_catalog(tmp_path: Path, depth: int, url: str, *, block: bool = False) -
     path = tmp_path / "catalog.yaml"
     path.write_text(text)
     return path
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[str]:
-    farm = LinkFarm()
-    ports = await farm.start(["127.0.0.2"])
-    yield f"http://127.0.0.2:{ports['127.0.0.2']}"
-    await farm.stop()
 
 
 # Block style indents every level (1000 levels is a 6 MB file): it is read at 200.
