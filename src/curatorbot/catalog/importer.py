@@ -323,7 +323,7 @@ def slugify(text: str, fallback: str = "entry") -> str:
     return slug or fallback
 
 
-class _Ids:
+class Ids:
     """Unique ids: the slug, then slug-2, slug-3..."""
 
     def __init__(self, fallback: str) -> None:
@@ -373,14 +373,14 @@ def emit_yaml(title: str, source: dict[str, str], sections: list[ImportedSection
         out.append("source:")
         out.extend(f"  {key}: {yaml_scalar(value)}" for key, value in source.items())
     out.append("sections:")
-    section_ids, entry_ids = _Ids("section"), _Ids("entry")
+    section_ids, entry_ids = Ids("section"), Ids("entry")
     for section in sections:
         _emit_section(out, section, 2, section_ids, entry_ids)
     return "\n".join(out) + "\n"
 
 
-def _emit_section(out: list[str], section: ImportedSection, indent: int, section_ids: _Ids,
-                  entry_ids: _Ids) -> None:
+def _emit_section(out: list[str], section: ImportedSection, indent: int, section_ids: Ids,
+                  entry_ids: Ids) -> None:
     pad = " " * indent
     out.append(f"{pad}- id: {yaml_scalar(section_ids.make(section.title))}")
     out.append(f"{pad}  title: {yaml_scalar(section.title)}")
@@ -396,7 +396,7 @@ def _emit_section(out: list[str], section: ImportedSection, indent: int, section
             _emit_section(out, child, indent + 4, section_ids, entry_ids)
 
 
-def _emit_entry(out: list[str], entry: ImportedEntry, indent: int, entry_ids: _Ids) -> None:
+def _emit_entry(out: list[str], entry: ImportedEntry, indent: int, entry_ids: Ids) -> None:
     pad = " " * indent
     out.append(f"{pad}- id: {yaml_scalar(entry_ids.make(entry.title))}")
     out.append(f"{pad}  title: {yaml_scalar(entry.title)}")

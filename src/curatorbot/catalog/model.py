@@ -42,7 +42,9 @@ BOT_KEYS: Mapping[str, tuple[type, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One URL of an entry. `line` is the line of its `url:` value."""
+    """One URL of an entry. `line` is the line of its `url:` value (in a Markdown catalog,
+    the line the URL is written on, and `span` the characters of the URL in the file's
+    text, or None when it is not written literally there and cannot be edited)."""
 
     url: str
     line: int
@@ -51,6 +53,7 @@ class Link:
     bot: Mapping[str, Any] = field(default_factory=dict)
     entry_id: str = ""
     index: int = 0
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,10 @@ class Catalog:
     description: str = ""
     source: Source = Source()
     settings: Mapping[str, Any] = field(default_factory=dict)
+    # A Markdown catalog: its http(s) links outside entries (badges, prose, navigation),
+    # checked like the others.
+    loose: tuple[Link, ...] = ()
+    markdown: bool = False
 
     def walk_sections(self) -> Iterator[Section]:
         """Every section, nested ones included, in file order."""
@@ -121,9 +128,11 @@ class Catalog:
             yield from section.entries
 
     def links(self) -> Iterator[Link]:
-        """Every link of every entry, in file order (a URL used twice comes twice)."""
+        """Every link of every entry, then the loose links of a Markdown catalog (a URL
+        used twice comes twice)."""
         for entry in self.entries():
             yield from entry.links
+        yield from self.loose
 
     def link_paths(self) -> Iterator[tuple[Link, tuple[str | int, ...]]]:
         """Every link with the path of its mapping in the YAML tree, for `catalog.edit`."""
