@@ -46,21 +46,24 @@ from markdown_it.token import Token
 
 _BARE_URL = re.compile(r"(?<![\w/])https?://[^\s<>\"'`]+")
 _MD_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?(https?://[^)\s>]+)")
-_REF_LINK = re.compile(r"(?:\*\*|__|\*|_)*\[(?:[^\[\]\n]|\[[^\]\n]*\])*\](?:\[[^\]\n]*\])?")
+_REF_LINK = re.compile(r"(?:\*\*|__|\*|_)*\[(?:\\.|[^\[\]\n\\]|\[(?:\\.|[^\]\n\\])*\])*\]"
+                       r"(?:\[[^\]\n]*\])?")
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))[^>]*>""",
                    re.IGNORECASE)
 _A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 _DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _HTML_UNIT = re.compile(r"<(li|tr)\b.*?(?:</\1\s*>|(?=<\1\b)|$)", re.IGNORECASE | re.DOTALL)
-_CODE_HTML = re.compile(r"<code>([^<]{1,40})</code>", re.IGNORECASE)
+_CODE_HTML = re.compile(r"<code\b[^>]*>(.*?)</code\s*>", re.IGNORECASE | re.DOTALL)
 _NAVIGATION = re.compile(r"back to top|^\W*top\W*$|^\W*(?:table of )?contents\W*$|^[⬆↑▲🔝]",
                          re.IGNORECASE)
 # What may stand between two links of an entry's run: `[a](u) | [b](v)`, `[a](u), [b](v)`.
-_RUN_GAP = re.compile(r"[ \t]*(?:[|,·/][ \t]*)?(\(?)\[(?:[^\[\]\n]|\[[^\]\n]*\])*\]\([ \t]*<?")
+_RUN_GAP = re.compile(r"[ \t]*(?:[|,·/][ \t]*)?(\(?)\[(?:\\.|[^\[\]\n\\]|\[(?:\\.|[^\]\n\\])*\])*"
+                      r"\]\([ \t]*<?")
 _SEPARATOR = re.compile(r"[ \t]*(?:[-–—:|][ \t]+|:)?[ \t]*")
 _TRAILING_TAGS = re.compile(r"(?:[ \t]*(?:`[^`\n]{1,40}`|<code>[^<\n]{1,40}</code>))+[ \t]*$",
                             re.IGNORECASE)
@@ -619,6 +622,9 @@ class _Reader:
             return
         section = self.stack[-1]
         words = plain(children)
+        if words and 2 * sum(len(lk.label) for lk in links) < len(words):
+            links = [MdLink(lk.url, lk.line, lk.span, lk.label, lk.role or "prose")
+                     for lk in links]  # links in a sentence: not entries of their own
         if words and not quoted and not (raws and all(r.image_only for r in raws)):
             if section is self.doc.root:
                 source = self.text[self.loc.offset(lines[0]):self.loc.offset(lines[1])]
@@ -727,41 +733,53 @@ class _Reader:
         """An HTML block: <details>/<summary>, then units (`<li>`, `<tr>`, lines) of anchors."""
         self.current = None
         clean = _COMMENT.sub(lambda m: " " * len(m.group(0)), content)
+        heading = _H1.search(clean)
+        if heading and not self.doc.title and len(self.stack) == 1 and self.h1_count == 0:
+            self.doc.title = _html_text(heading.group(1))  # `<h1 align="center">Title</h1>`
         summary = _SUMMARY.search(clean)
-        opens = len(_DETAILS_OPEN.findall(clean))
-        closes = len(_DETAILS_CLOSE.findall(clean))
-        if summary is not None:
-            for _ in range(opens - 1):
-                self.details.append(None)
-            entry = self.html_entry(summary.group(1), lines)
-            if entry is not None:
-                self.guess("details", "<details> entries take their name, links and "
-                                      "summary from the <summary> line (text after ' - ')")
-                self.add_entry(entry)
-            self.details.append(entry)
-            tail = clean[summary.end():]
-            tail_line = lines[0] + clean[:summary.end()].count("\n")
-            tail_md = _DETAILS_CLOSE.sub("", tail)
-            if tail_md.strip():
-                self.walk(_MD.parse(tail_md), tail_line)
-            for _ in range(min(closes, len(self.details))):
-                self.details.pop()
+        if summary is None:
+            self.details_marks(clean)
+            self.html_units(clean, lines)
             return
-        for _ in range(opens):
-            self.details.append(None)
+        self.details_marks(clean[:summary.start()])
+        entry = self.html_entry(summary.group(1), lines)
+        if entry is not None:
+            self.guess("details", "<details> entries take their name, links and summary "
+                                  "from the <summary> line (text after ' - ')")
+            self.add_entry(entry)
+        if self.details:
+            self.details[-1] = entry  # the details this summary opens
+        else:
+            self.details.append(entry)
+        tail = clean[summary.end():]
+        tail_md = _DETAILS_CLOSE.sub("", tail)
+        if tail_md.strip():  # Markdown written right under the summary line
+            self.walk(_MD.parse(tail_md), lines[0] + clean[:summary.end()].count("\n"))
+        self.details_marks(tail)
+
+    def details_marks(self, html_text: str) -> None:
+        """Open and close <details> in the order they come."""
+        marks = sorted([(m.start(), 1) for m in _DETAILS_OPEN.finditer(html_text)] +
+                       [(m.start(), -1) for m in _DETAILS_CLOSE.finditer(html_text)])
+        for _, step in marks:
+            if step > 0:
+                self.details.append(None)
+            elif self.details:
+                self.details.pop()
+
+    def html_units(self, clean: str, lines: tuple[int, int]) -> None:
         units = [m.group(0) for m in _HTML_UNIT.finditer(clean)] or clean.split("\n")
         for unit in units:
             entry = self.html_entry(unit, lines)
-            if entry is not None:
-                self.guess("html", "anchors in HTML blocks make entries titled by their "
-                                   "visible text")
-                holder = self.details[-1] if self.details else None
-                if holder is not None:
-                    holder.links.extend(entry.links)
-                else:
-                    self.add_entry(entry)
-        for _ in range(min(closes, len(self.details))):
-            self.details.pop()
+            if entry is None:
+                continue
+            self.guess("html", "anchors in HTML blocks make entries titled by their "
+                               "visible text")
+            holder = self.details[-1] if self.details else None
+            if holder is not None:
+                holder.links.extend(entry.links)
+            else:
+                self.add_entry(entry)
 
     def html_entry(self, fragment: str, lines: tuple[int, int]) -> MdEntry | None:
         """An entry from an HTML fragment whose first anchor has visible text; its
@@ -779,6 +797,7 @@ class _Reader:
             end = fragment.find(")", match.end())
             anchors.append((match.start(), match.group(2), " ".join(match.group(1).split()),
                             "md", end + 1 if end >= 0 else match.end()))
+        anchors = [a for a in anchors if a[1].strip() and not a[1].strip().startswith("#")]
         if not anchors:
             return None
         anchors.sort()

@@ -91,10 +91,13 @@ def text_md(text: str, block: str = "paragraph_open", wrap: str = "{}") -> str:
 
 
 def link_text(text: str) -> str:
-    """A link's text: as it is when it reads back the same inside `[...]`."""
+    """A link's text: as it is when it reads back the same inside `[...]` (backticks,
+    angle brackets and backslashes, which could pair with what follows, always escaped)."""
     one_line = " ".join(text.split())
     if not _LINK_SAFE.search(one_line):
         return one_line
+    if any(c in one_line for c in "`<\\"):  # code spans and HTML outrank links: escape
+        return _INLINE_SPECIAL.sub(r"\\\1", one_line)
     tokens = _CHECK.parse(f"[{one_line}](x)")
     if len(tokens) == 3:
         children = tokens[1].children or []
