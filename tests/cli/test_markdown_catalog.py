@@ -155,3 +155,21 @@ async def test_side_settings_are_validated_with_their_line(world: World) -> None
     assert result.code == 3
     assert result.stderr == (f"curatorbot: error: {world.tmp / '.curatorbot.yaml'}:2: setting "
                              "'timeout' must be a whole number or a number, found 'soon'\n")
+
+
+def test_lint_fix_cleans_urls_of_a_readme_in_place(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from curatorbot.cli import main
+
+    text = ("# List\n\n## Tools\n\n"
+            "- [A](https://a.example.invalid/?utm_source=x&id=1) - keep *this* byte\r\n"
+            "- [B](https://b.example.invalid/) - and this `one`\r\n"
+            "- [A again](https://a.example.invalid/?id=1)\r\n")
+    readme = tmp_path / "list.markdown"
+    readme.write_bytes(text.encode("utf-8"))
+    result = CliRunner().invoke(main, ["lint", str(readme), "--fix"])
+    assert result.exit_code == 2, result.output  # the duplicate is left to a person
+    assert readme.read_bytes() == text.replace("?utm_source=x&id=1", "?id=1").encode("utf-8")
+    assert f"{readme}:5: fixed [tracking-params]" in result.stdout
+    assert f"{readme}:7: [duplicate-url] entry 'a-again'" in result.stdout

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from curatorbot.catalog.load import compose, decode_text, read_bytes
+from curatorbot.catalog.model import SPAN
 
 Path = tuple[str | int, ...]
 
@@ -112,15 +113,6 @@ def _join(text: str, splices: list[_Splice]) -> str:
         pos = splice.end
     parts.append(text[pos:])
     return "".join(parts)
-
-
-SPAN = "span"
-"""The first step of an edit path that names characters of the text: (SPAN, start, end)."""
-
-
-def span_path(span: tuple[int, int]) -> Path:
-    """The edit path of the characters `span` of the text."""
-    return (SPAN, span[0], span[1])
 
 
 def apply_span_edits(text: str, edits: Sequence[Edit]) -> str:

@@ -40,7 +40,7 @@ def lint_catalog(catalog: Catalog) -> list[Finding]:
 
 def _hygiene(catalog: Catalog) -> Iterator[Finding]:
     for link, path in catalog.link_paths():
-        url_path = (*path, "url")
+        url_path = path if catalog.markdown else (*path, "url")  # Markdown: its span
         inner = unwrap(link.url)
         if inner is not None:
             yield Finding(

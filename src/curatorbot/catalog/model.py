@@ -40,6 +40,15 @@ BOT_KEYS: Mapping[str, tuple[type, ...]] = {
 }
 
 
+SPAN = "span"
+"""The first step of an edit path that names characters of the text: (SPAN, start, end)."""
+
+
+def span_path(span: tuple[int, int]) -> tuple[str | int, ...]:
+    """The edit path of the characters `span` of a Markdown catalog's text."""
+    return (SPAN, span[0], span[1])
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """One URL of an entry. `line` is the line of its `url:` value (in a Markdown catalog,
@@ -135,7 +144,13 @@ class Catalog:
         yield from self.loose
 
     def link_paths(self) -> Iterator[tuple[Link, tuple[str | int, ...]]]:
-        """Every link with the path of its mapping in the YAML tree, for `catalog.edit`."""
+        """Every link with the path of its mapping in the YAML tree, for `catalog.edit`;
+        in a Markdown catalog, the path of its URL's characters (`span_path`), or () for a
+        URL not written literally where it is used."""
+        if self.markdown:
+            for link in self.links():
+                yield link, span_path(link.span) if link.span is not None else ()
+            return
 
         def walk(sections: tuple[Section, ...], prefix: tuple[str | int, ...]
                  ) -> Iterator[tuple[Link, tuple[str | int, ...]]]:

@@ -8,7 +8,7 @@ from typing import IO
 
 import click
 
-from curatorbot.catalog.edit import apply_edits, read_raw, write_atomic
+from curatorbot.catalog.edit import apply_edits, apply_span_edits, read_raw, write_atomic
 from curatorbot.catalog.lint import Finding, fix_edits, lint_catalog
 from curatorbot.catalog.load import parse_catalog
 from curatorbot.commands.common import catalog_argument, format_option, open_output, output_option
@@ -29,10 +29,12 @@ def lint(ctx: click.Context, catalog: Path, fmt: str, output: Path | None, fix: 
     fixed: list[Finding] = []
     try:
         text, bom = read_raw(catalog)
-        findings = lint_catalog(parse_catalog(text, name))
+        loaded = parse_catalog(text, name)
+        findings = lint_catalog(loaded)
         edits = fix_edits(findings) if fix else []
         if edits:
-            text = apply_edits(text, edits, name)
+            text = apply_span_edits(text, edits) if loaded.markdown \
+                else apply_edits(text, edits, name)
             write_atomic(catalog, text, bom)
             fixed = [f for f in findings if f.fix is not None]
             findings = lint_catalog(parse_catalog(text, name))

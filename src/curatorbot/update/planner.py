@@ -25,7 +25,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from curatorbot.catalog.edit import span_path
 from curatorbot.catalog.model import Catalog, Link
 from curatorbot.metadata.base import LinkMetadata
 from curatorbot.metadata.repo import RepoMetadata
@@ -54,8 +53,8 @@ def plan_changes(catalog: Catalog, facts: RunFacts, settings: Settings,
     """Every change this run makes to `catalog`, in catalog order."""
     changes: list[Change] = []
     if catalog.markdown:
-        for link in catalog.links():
-            change = _markdown_url_change(link, facts)
+        for link, path in catalog.link_paths():
+            change = _markdown_url_change(link, path, facts)
             if change is not None:
                 changes.append(change)
         return changes
@@ -65,12 +64,13 @@ def plan_changes(catalog: Catalog, facts: RunFacts, settings: Settings,
     return changes
 
 
-def _markdown_url_change(link: Link, facts: RunFacts) -> Change | None:
-    """The one change a Markdown catalog takes: a moved URL, spliced over its characters."""
-    path = span_path(link.span) if link.span is not None else ()
+def _markdown_url_change(link: Link, path: tuple[str | int, ...], facts: RunFacts
+                         ) -> Change | None:
+    """The one change a Markdown catalog takes: a moved URL, spliced over its characters
+    (`path`, from `Catalog.link_paths`)."""
     change = _url_change(link, facts.results.get(link.url), facts.metadata.get(link.url),
                          _Maker(link, path, url_path=path))
-    if change is None or change.applies or link.span is not None:
+    if change is None or change.applies or path:
         return change
     if change.kind == ChangeKind.HELD:
         return change
