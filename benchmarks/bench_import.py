@@ -1,7 +1,7 @@
 """Figures for `curatorbot import` on a generated awesome list of 3,000 links (or N).
 
 Run: .venv/bin/python benchmarks/bench_import.py [LINKS]
-Prints the wall time (best of three) and the peak Python memory (tracemalloc) of reading
+Prints the wall time and the peak Python memory (tracemalloc) of reading
 the list and writing its catalog YAML, of the reading alone, of loading the same file as a
 Markdown catalog, and the share of the list's lines that `render(import(list))` writes back
 byte for byte. No network is used.
@@ -12,18 +12,14 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+
+from bench_render_import import measure  # one untraced run timed, then one traced
 
 from curatorbot.catalog import load_catalog, parse_catalog
 from curatorbot.catalog.importer import import_markdown
 from curatorbot.catalog.markdown import read_markdown
 from curatorbot.catalog.render import render_markdown
-
-T = TypeVar("T")
 
 
 def generated_list(links: int, per_section: int = 60) -> str:
@@ -52,21 +48,6 @@ def generated_list(links: int, per_section: int = 60) -> str:
                 made += 2
         lines += ["", "**[⬆ back to top](#contents)**"]
     return "\n".join(lines) + "\n"
-
-
-def measure(label: str, func: Callable[[], T]) -> T:
-    """Best of three untraced runs, then the peak memory of a traced run."""
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    tracemalloc.start()
-    func()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"{label:<34} {best * 1000:8.1f} ms   peak {peak / 2**20:6.1f} MiB")
-    return result
 
 
 def same_lines(text: str) -> tuple[int, int]:

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from curatorbot.catalog import Catalog, parse_catalog
 from curatorbot.catalog.importer import (
-    ImportedLink,
     ImportResult,
     guess_kind,
     import_markdown,
@@ -21,6 +20,7 @@ from curatorbot.catalog.importer import (
     url_kind,
     yaml_scalar,
 )
+from curatorbot.catalog.markdown import MdLink
 from curatorbot.errors import CatalogError
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "ml-resources.md"
@@ -350,7 +350,7 @@ def test_url_kind(url: str, kind: str) -> None:
     ("Stuff", "webpage", "https://lms.example.invalid/course/index.php", "course"),
 ])
 def test_guess_kind(title: str, label: str, url: str, kind: str) -> None:
-    assert guess_kind(title, [ImportedLink(url, label)]) == kind
+    assert guess_kind(title, [MdLink(url, 1, None, label)]) == kind
 
 
 def test_slugify() -> None:

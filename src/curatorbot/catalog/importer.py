@@ -20,14 +20,14 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from curatorbot.catalog.edit import plain_ok
 from curatorbot.catalog.load import url_problem
-from curatorbot.catalog.markdown import MdDocument, MdEntry, MdSection, read_markdown
+from curatorbot.catalog.markdown import MdDocument, MdEntry, MdLink, MdSection, read_markdown
 from curatorbot.catalog.model import Source
 from curatorbot.catalog.render import credit_line, default_label
 from curatorbot.errors import CatalogError
@@ -49,42 +49,6 @@ class LinkLike(Protocol):
 
     @property
     def label(self) -> str: ...
-
-
-@dataclass
-class ImportedLink:
-    """A link found in the document, already cleaned and checked to be http(s)."""
-
-    url: str
-    label: str
-
-
-@dataclass
-class ImportedEntry:
-    """An entry ready to be written; `notes` are source remarks kept as YAML comments."""
-
-    title: str
-    line: int
-    links: list[ImportedLink] = field(default_factory=list)
-    summary: str = ""
-    tags: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    provider: str = ""
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportedSection:
-    """A heading and what stands under it."""
-
-    title: str
-    level: int
-    description: str = ""
-    entries: list[ImportedEntry] = field(default_factory=list)
-    sections: list[ImportedSection] = field(default_factory=list)
-
-    def is_empty(self) -> bool:
-        return not self.entries and not self.sections
 
 
 @dataclass(frozen=True)
@@ -145,22 +109,22 @@ class _Converter:
         self.own = 0
         self.first_own = 0
 
-    def sections(self, doc: MdDocument) -> list[ImportedSection]:
+    def sections(self, doc: MdDocument) -> list[MdSection]:
         """The section tree: empty sections dropped, loose top entries in a 'General'."""
         out = [s for s in (self.section(child) for child in doc.root.sections)
-               if not s.is_empty()]
+               if not _is_empty(s)]
         root = doc.root.entries + (self.own_entries(doc.root) if not out else [])
         top = self.entries(sorted(root, key=lambda e: e.line))
         if top:
-            out.insert(0, ImportedSection("General", 1, entries=top))
+            out.insert(0, MdSection("General", 1, top[0].line, entries=top))
         return out
 
-    def section(self, section: MdSection) -> ImportedSection:
-        children = [s for s in (self.section(c) for c in section.sections) if not s.is_empty()]
+    def section(self, section: MdSection) -> MdSection:
+        children = [s for s in (self.section(c) for c in section.sections) if not _is_empty(s)]
         entries = section.entries + self.own_entries(section)
         entries.sort(key=lambda e: e.line)
-        return ImportedSection(section.title, section.level, section.description,
-                               self.entries(entries), children)
+        return MdSection(section.title, section.level, section.line, section.description,
+                         self.entries(entries), children)
 
     def own_entries(self, section: MdSection) -> list[MdEntry]:
         """Links in a section's prose (not badges, not navigation) as entries of their own."""
@@ -171,23 +135,23 @@ class _Converter:
             self.first_own = min(self.first_own or out[0].line, out[0].line)
         return out
 
-    def entries(self, entries: list[MdEntry]) -> list[ImportedEntry]:
+    def entries(self, entries: list[MdEntry]) -> list[MdEntry]:
+        """The entries with their links cleaned and checked (one link per URL); an entry
+        left without a link is skipped, saying so."""
         out = []
         for entry in entries:
-            links: dict[str, ImportedLink] = {}
+            links: dict[str, MdLink] = {}
             for link in entry.links:
                 url = self.accept(link.url, link.line)
                 if url is not None:
-                    links.setdefault(url, ImportedLink(url, link.label))
+                    links.setdefault(url, MdLink(url, link.line, None, link.label))
             if not links:
                 self.warnings.append(f"{self.name}:{entry.line}: '{_short(entry.title)}' has "
                                      "no http(s) link; skipped")
                 continue
             first = next(iter(links.values()))
-            out.append(ImportedEntry(
-                entry.title or first.label or default_label(first.url), entry.line,
-                list(links.values()), entry.summary, entry.tags, entry.authors,
-                entry.provider, entry.notes))
+            out.append(replace(entry, links=list(links.values()),
+                               title=entry.title or first.label or default_label(first.url)))
         return out
 
     def accept(self, href: str, line: int) -> str | None:
@@ -244,6 +208,10 @@ def _credit_source(written: str) -> dict[str, str]:
     if credit_line(Source(**values)) != written:
         return {}
     return {k: v for k, v in values.items() if v}
+
+
+def _is_empty(section: MdSection) -> bool:
+    return not section.entries and not section.sections
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -357,7 +325,7 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def emit_yaml(title: str, source: dict[str, str], sections: list[ImportedSection],
+def emit_yaml(title: str, source: dict[str, str], sections: list[MdSection],
               file_name: str, description: str = "") -> str:
     """The catalog as readable 2-space YAML, with comments where a person has work to do."""
     out = [
@@ -379,7 +347,7 @@ def emit_yaml(title: str, source: dict[str, str], sections: list[ImportedSection
     return "\n".join(out) + "\n"
 
 
-def _emit_section(out: list[str], section: ImportedSection, indent: int, section_ids: Ids,
+def _emit_section(out: list[str], section: MdSection, indent: int, section_ids: Ids,
                   entry_ids: Ids) -> None:
     pad = " " * indent
     out.append(f"{pad}- id: {yaml_scalar(section_ids.make(section.title))}")
@@ -396,7 +364,7 @@ def _emit_section(out: list[str], section: ImportedSection, indent: int, section
             _emit_section(out, child, indent + 4, section_ids, entry_ids)
 
 
-def _emit_entry(out: list[str], entry: ImportedEntry, indent: int, entry_ids: Ids) -> None:
+def _emit_entry(out: list[str], entry: MdEntry, indent: int, entry_ids: Ids) -> None:
     pad = " " * indent
     out.append(f"{pad}- id: {yaml_scalar(entry_ids.make(entry.title))}")
     out.append(f"{pad}  title: {yaml_scalar(entry.title)}")
@@ -442,12 +410,12 @@ def _front_matter_source(meta: dict[str, Any], title: str) -> dict[str, str]:
     return {key: value for key, value in {"title": title, **source}.items() if value}
 
 
-def _walk_sections(section: ImportedSection) -> Iterator[ImportedSection]:
+def _walk_sections(section: MdSection) -> Iterator[MdSection]:
     yield section
     for child in section.sections:
         yield from _walk_sections(child)
 
 
-def _walk_entries(section: ImportedSection) -> Iterator[ImportedEntry]:
+def _walk_entries(section: MdSection) -> Iterator[MdEntry]:
     for each in _walk_sections(section):
         yield from each.entries

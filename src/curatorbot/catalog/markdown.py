@@ -34,6 +34,7 @@ so once per kind of guess.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterator, Sequence
@@ -43,6 +44,8 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from curatorbot.catalog.render import default_label
 
 _BARE_URL = re.compile(r"(?<![\w/])https?://[^\s<>\"'`]+")
 _MD_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?(https?://[^)\s>]+)")
@@ -203,7 +206,6 @@ class _Locator:
         return self.starts[line] if line < len(self.starts) else len(self.text)
 
     def line_of(self, offset: int) -> int:
-        import bisect
         return bisect.bisect_right(self.starts, offset)
 
     def find(self, url: str, kind: str, lines: tuple[int, int]) -> tuple[int, int] | None:
@@ -307,15 +309,22 @@ def trim_bare_url(url: str) -> str:
 
 def plain(tokens: Sequence[Token]) -> str:
     """The visible text of inline tokens, on one line (images and HTML tags left out)."""
+    return " ".join(_inline_text(tokens, marks=False).split())
+
+
+def _inline_text(tokens: Sequence[Token], *, marks: bool) -> str:
+    """The text of inline tokens; with `marks`, emphasis marks kept ('*Practical*')."""
     parts: list[str] = []
     for tok in tokens:
         if tok.type in ("text", "code_inline"):
             parts.append(tok.content)
         elif tok.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif tok.children and tok.type != "image":
-            parts.append(plain(tok.children))
-    return " ".join("".join(parts).split())
+        elif marks and tok.type in ("em_open", "em_close", "strong_open", "strong_close"):
+            parts.append(tok.markup)
+        elif not marks and tok.children and tok.type != "image":
+            parts.append(_inline_text(tok.children, marks=False))
+    return "".join(parts)
 
 
 def _html_text(fragment: str) -> str:
@@ -327,15 +336,6 @@ def _is_http(url: str) -> bool:
 
 
 # -- the reader --------------------------------------------------------------------------
-
-@dataclass
-class _Item:
-    """A list item being read: its first paragraph's inline token and its line range."""
-
-    inline: Token | None
-    line: int
-    lines: tuple[int, int]
-
 
 class _Reader:
     """Walks markdown-it's token stream once, building sections, entries and loose links."""
@@ -361,7 +361,6 @@ class _Reader:
         tokens = _MD.parse(body.replace("\r\n", "\n"))
         self.h1_count = sum(1 for t in tokens if t.type == "heading_open" and t.tag == "h1")
         self.walk(tokens, 0)
-        self.finish()
 
     def guess(self, kind: str, message: str) -> None:
         """Say once per kind of guess what the reading guessed."""
@@ -371,7 +370,7 @@ class _Reader:
 
     def walk(self, tokens: Sequence[Token], offset: int) -> None:
         i = 0
-        items: list[_Item] = []
+        items: list[bool] = []  # open list items: whether their first paragraph was read
         quotes = 0
         while i < len(tokens):
             tok = tokens[i]
@@ -381,14 +380,13 @@ class _Reader:
                 i += 3
                 continue
             if tok.type == "list_item_open":
-                items.append(_Item(None, lines[0] + 1, lines))
+                items.append(False)
             elif tok.type == "list_item_close":
                 items.pop()
             elif tok.type == "paragraph_open":
                 inline = tokens[i + 1]
-                if items and items[-1].inline is None and \
-                        tokens[i - 1].type == "list_item_open":
-                    items[-1].inline = inline
+                if items and not items[-1] and tokens[i - 1].type == "list_item_open":
+                    items[-1] = True
                     self.on_item(inline, lines)
                 else:
                     self.on_paragraph(inline, lines, quotes > 0, in_list=bool(items))
@@ -646,7 +644,7 @@ class _Reader:
         first_link = next((i for i, t in enumerate(after) if t.type == "link_open"),
                           len(after))
         segments = [s.strip(" :;,") for s in
-                    _CREDIT_SEP.split(f" {_markup(after[:first_link])} ")]
+                    _CREDIT_SEP.split(f" {_inline_text(after[:first_link], marks=True)} ")]
         suffix = _unmark(segments[0]) if segments else ""
         if suffix and len(suffix) <= 40 and len(suffix.split()) <= 6:
             entry.title = f"{entry.title} {suffix}".strip()
@@ -717,17 +715,12 @@ class _Reader:
             summary_parts = []
             for k in long_cols:
                 if k < len(cells):
-                    src = self._cell_source(cells[k], lines)
-                    if src:
-                        summary_parts.append(src)
+                    written = " ".join(cells[k].content.split())  # the cell as written
+                    if written:
+                        summary_parts.append(written)
             entry.summary = " · ".join(summary_parts)
             entry.tags = [row[k] for k in sorted(label_cols) if k < len(row) and row[k]]
             self.add_entry(entry)
-
-    def _cell_source(self, cell: Token, lines: tuple[int, int]) -> str:
-        """A cell's Markdown as written: found by its content on the row's line."""
-        content = cell.content.strip()
-        return " ".join(content.split())
 
     def on_html(self, content: str, lines: tuple[int, int]) -> None:
         """An HTML block: <details>/<summary>, then units (`<li>`, `<tr>`, lines) of anchors."""
@@ -821,11 +814,6 @@ class _Reader:
         entry.summary = text.strip(" -–—:|")
         return entry
 
-    def finish(self) -> None:
-        doc = self.doc
-        if not doc.title:
-            doc.title = ""
-
 
 def _located(raws: Sequence[_Raw]) -> list[_Raw]:
     """The raws `locate` keeps (those with a non-anchor href), in the same order."""
@@ -833,7 +821,6 @@ def _located(raws: Sequence[_Raw]) -> list[_Raw]:
 
 
 def _host(url: str) -> str:
-    from curatorbot.catalog.render import default_label
     return default_label(url)
 
 
@@ -872,18 +859,6 @@ def _strong_span(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
             if depth == 0:
                 return tokens[1:i], tokens[i + 1:]
     return tokens[1:], []
-
-
-def _markup(tokens: Sequence[Token]) -> str:
-    parts: list[str] = []
-    for tok in tokens:
-        if tok.type in ("text", "code_inline"):
-            parts.append(tok.content)
-        elif tok.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif tok.type in ("em_open", "em_close", "strong_open", "strong_close"):
-            parts.append(tok.markup)
-    return "".join(parts)
 
 
 def _unmark(text: str) -> str:
