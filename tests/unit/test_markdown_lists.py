@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from curatorbot.catalog import Catalog, parse_catalog
+from curatorbot.catalog import Catalog, load_catalog, parse_catalog
 from curatorbot.catalog.importer import ImportResult, import_markdown
 from curatorbot.catalog.render import render_markdown
 
@@ -108,3 +108,13 @@ def test_details_entries_are_named_by_their_summary_line() -> None:
     assert pandas.tags == ("BSD-3", "sponsored")
     assert [lk.label for lk in pandas.links] == ["pandas", "BSD-3", "PyPi", "Conda"]
     assert "https://git.io/JtehR" not in {lk.url for lk in catalog.links()}
+
+
+def test_round_trip_of_this_repositorys_catalog() -> None:
+    catalog = load_catalog(LISTS.parents[2] / "catalog.yaml")
+    page = render_markdown(catalog)
+    again = parse_catalog(import_markdown(page, "page.md").text, "again.yaml")
+    assert shape(again) == shape(catalog)
+    # The credit line gives the source back: 'J. Emmanuel Johnson' keeps his initial.
+    assert again.source == catalog.source
+    assert render_markdown(again) == page

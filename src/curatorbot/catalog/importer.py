@@ -37,8 +37,9 @@ CleanFn = Callable[[str], str]
 _SLUG_MAX = 60
 _BOOK = re.compile(r"(?<!note)(?<!face)books?")
 _CREDIT = re.compile(r"^\*Based on (?:\[(?P<t1>.+?)\]\((?P<url>[^)\s]+)\)|(?P<t2>.+?))"
-                     r"(?: by (?P<author>.+?))?(?:, licensed (?P<license>.+?))?\.\*"
-                     r"(?: (?P<note>.+))?$")
+                     r"(?: by (?P<author>.+))?$")
+_LICENSED = re.compile(r", licensed (?P<license>(?:[^.]|\.(?! |\*$))+)\.(?: (?P<note>.+))?\*$")
+_NOTE = re.compile(r"\.(?: (?P<note>.+))?\*$")
 
 
 class LinkLike(Protocol):
@@ -195,13 +196,27 @@ def _intro(doc: MdDocument) -> tuple[str, dict[str, str]]:
 
 
 def _credit_source(written: str) -> dict[str, str]:
-    """The `source` a credit line says, when rendering that source gives the line back."""
-    match = _CREDIT.match(written)
+    """The `source` a credit line says (`*Based on T by A, licensed L. Note*`), when
+    rendering that source gives the line back. The licence is read from the first
+    ', licensed ', so initials in a name ('J. Doe') stay in the name."""
+    values = {"title": "", "author": "", "url": "", "license": "", "note": ""}
+    head, licensed, _ = written.partition(", licensed ")
+    if licensed:
+        tail = _LICENSED.search(written, len(head))
+        if tail is None:
+            return {}
+        values["license"], values["note"] = tail["license"], tail["note"] or ""
+    else:
+        tail = _NOTE.search(written)
+        if tail is None:
+            return {}
+        head = written[:tail.start()]
+        values["note"] = tail["note"] or ""
+    match = _CREDIT.match(head)
     if match is None:
         return {}
-    values = {"title": match["t1"] or match["t2"] or "", "author": match["author"] or "",
-              "url": match["url"] or "", "license": match["license"] or "",
-              "note": match["note"] or ""}
+    values.update(title=match["t1"] or match["t2"] or "", url=match["url"] or "",
+                  author=match["author"] or "")
     if values["title"] == "its source" and not match["t1"]:
         values["title"] = ""
     values = {k: re.sub(r"\\(.)", r"\1", v) for k, v in values.items()}
