@@ -469,14 +469,15 @@ class _Reader:
 
     def item_entry(self, children: Sequence[Token], kept: list[tuple[_Raw, MdLink]],
                    lines: tuple[int, int]) -> MdEntry:
-        """`- [Title](url) | [l](u) - Summary `tag``, `- **Title** - ...`, `- Lead: [l](u)`."""
+        """`- [Title](url) | [l](u) - Summary `tag`` (the link may be bold), `- Lead: [l](u)`
+        and `- **Lead** - [l](u) ...` (titled by the text before the first link), or prose
+        (titled by the first link's text, all of it the summary)."""
         links = [lk for _, lk in kept]
         entry = MdEntry("", lines[0] + 1, links)
         src_start = self.loc.offset(lines[0])
         lead = _skip_blank(list(children))
         head = _until_break(lead)
         source = self.text[src_start:self.loc.offset(lines[1])]
-        first_line_end = source.find("\n")
         marker = _LIST_MARKER.match(source)
         body_start = src_start + (marker.end() if marker else 0)
         wrappers = {"strong_open", "em_open"}
@@ -497,13 +498,6 @@ class _Reader:
             if rest_at is not None:
                 rest_at = self._skip_closers(rest_at)
                 rest_at = self._run(kept[1:], rest_at)
-        elif first_tok is not None and first_tok.type == "strong_open":
-            inside, _after = _strong_span(head)
-            entry.title = plain(inside).strip(" -–—:|,;")
-            close = self.text.find(first_tok.markup, body_start + len(first_tok.markup),
-                                   src_start + (first_line_end if first_line_end >= 0
-                                                else len(source)))
-            rest_at = close + len(first_tok.markup) if close >= 0 else None
         else:
             first_link = next((i for i, t in enumerate(head)
                                if t.type in ("link_open",) or
