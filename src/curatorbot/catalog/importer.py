@@ -36,7 +36,8 @@ CleanFn = Callable[[str], str]
 
 _SLUG_MAX = 60
 _BOOK = re.compile(r"(?<!note)(?<!face)books?")
-_CREDIT = re.compile(r"^\*Based on (?:\[(?P<t1>.+?)\]\((?P<url>[^)\s]+)\)|(?P<t2>.+?))"
+_CREDIT = re.compile(r"^\*Based on (?:\[(?P<t1>.+?)\]\((?:<(?P<url2>[^>\s]+)>|"
+                     r"(?P<url>(?:[^()\s]|\([^()\s]*\))+))\)|(?P<t2>.+?))"
                      r"(?: by (?P<author>.+))?$")
 _LICENSED = re.compile(r", licensed (?P<license>(?:[^.]|\.(?! |\*$))+)\.(?: (?P<note>.+))?\*$")
 _NOTE = re.compile(r"\.(?: (?P<note>.+))?\*$")
@@ -215,7 +216,8 @@ def _credit_source(written: str) -> dict[str, str]:
     match = _CREDIT.match(head)
     if match is None:
         return {}
-    values.update(title=match["t1"] or match["t2"] or "", url=match["url"] or "",
+    values.update(title=match["t1"] or match["t2"] or "",
+                  url=match["url"] or match["url2"] or "",
                   author=match["author"] or "")
     if values["title"] == "its source" and not match["t1"]:
         values["title"] = ""

@@ -230,7 +230,7 @@ def credit_line(source: Source) -> str:
     name = escape_text(source.title) if source.title else "its source"
     if source.url:
         name = f"[{name if source.title else escape_text(default_label(source.url))}]" \
-               f"({escape_url(source.url)})"
+               f"({destination(source.url)})"
     parts = [f"Based on {name}"]
     if source.author:
         parts.append(f" by {escape_text(source.author)}")
