@@ -291,12 +291,12 @@ def _entry(entry: Entry, badges: BadgeFn) -> str:
 
 def _link(link: Link, badges: BadgeFn) -> str:
     label = escape_text(link.label or default_label(link.url))
-    destination = escape_url(link.url)
+    target = destination(link.url)
     page_title = link.bot.get("title")
     if isinstance(page_title, str) and page_title.strip():
         quoted = " ".join(page_title.split()).replace("\\", "\\\\").replace('"', '\\"')
-        destination += f' "{quoted}"'
-    text = f"[{label}]({destination})"
+        target += f' "{quoted}"'
+    text = f"[{label}]({target})"
     shown = [escape_text(badge) for badge in badges(link)]
     if shown:
         text += " — " + " · ".join(shown)
