@@ -7,7 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from curatorbot.catalog.lint import lint_catalog
+from curatorbot.catalog.model import Catalog
 from curatorbot.plan import ChangeKind, load_plan
+from tests.cli.refusal import invoke, refused, sha256
 from tests.fakes.world import FAST_SETTINGS, World
 
 README = """\
@@ -173,3 +178,76 @@ def test_lint_fix_cleans_urls_of_a_readme_in_place(tmp_path: Path) -> None:
     assert readme.read_bytes() == text.replace("?utm_source=x&id=1", "?id=1").encode("utf-8")
     assert f"{readme}:5: fixed [tracking-params]" in result.stdout
     assert f"{readme}:7: [duplicate-url] entry 'a-again'" in result.stdout
+
+
+def test_lint_flags_non_canonical_ips_of_a_readme(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# List\n\n## Hosts\n\n- [Short](http://127.1/a) - an entry\n\n"
+                      "See also <http://0x7f.0.0.1/b> and [fine](http://127.0.0.1/c).\n",
+                      encoding="utf-8")
+    before = sha256(readme)
+    result = invoke("lint", str(readme))
+    assert result.exit_code == 2, result.output
+    flagged = [line for line in result.output.splitlines() if "non-canonical" in line]
+    assert flagged == [
+        f"{readme}:5: [non-canonical-ip] entry 'short': http://127.1/a: non-canonical IP "
+        "address; write it as 127.0.0.1",
+        f"{readme}:7: [non-canonical-ip] entry '': http://0x7f.0.0.1/b: non-canonical IP "
+        "address; write it as 127.0.0.1"]
+    assert sha256(readme) == before
+
+
+def test_lint_fix_on_a_read_only_readme_is_exit_3_and_writes_nothing(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# List\n\n## Tools\n\n"
+                      "- [A](https://a.example.invalid/?utm_source=x&id=1) - tracked\n",
+                      encoding="utf-8")
+    readme.chmod(0o444)
+    try:
+        lines = refused(readme, "lint", "--fix", str(readme))
+    finally:
+        readme.chmod(0o644)
+    assert lines == [f"curatorbot: error: {readme}: the catalog is read-only; make it writable "
+                     f"(chmod u+w {readme}), or run without writing it"]
+
+
+def test_lint_fix_of_a_readme_edited_meanwhile_leaves_the_persons_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compare-and-swap: the fix is not written over a README changed after it was read."""
+    readme = tmp_path / "README.md"
+    readme.write_text("# List\n\n## Tools\n\n"
+                      "- [A](https://a.example.invalid/?utm_source=x&id=1) - tracked\n",
+                      encoding="utf-8")
+    theirs = "# List\n\n## Tools\n\n- [B](https://b.example.invalid/) - a person's edit\n"
+
+    def edit_while_linting(catalog: Catalog) -> object:
+        readme.write_text(theirs, encoding="utf-8")  # someone saves the file meanwhile
+        return lint_catalog(catalog)
+
+    monkeypatch.setattr("curatorbot.commands.lint.lint_catalog", edit_while_linting)
+    result = invoke("lint", "--fix", str(readme))
+    assert result.exit_code == 3, result.output
+    assert readme.read_text(encoding="utf-8") == theirs
+
+
+def test_a_readme_nested_too_deep_is_refused_with_its_line(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# List\n\n## Links\n\n" + "".join(
+        f"{'  ' * i}- [Item {i}](https://example.org/{i}) - text\n" for i in range(200)),
+        encoding="utf-8")
+    problem = (f"{readme}:54: lists or quotes nested too deep (over 100 levels: a list "
+               "level counts 2, a quote 1); flatten them")
+    assert refused(readme, "check", str(readme)) == [f"curatorbot: error: {problem}"]
+    assert refused(readme, "lint", str(readme)) == [
+        problem, f"{readme}: invalid catalog: 1 problem(s)"]
+
+
+def test_side_settings_out_of_range_are_refused_with_their_line(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# List\n\n## Tools\n\n- [A](https://a.example.invalid/) - a tool\n",
+                      encoding="utf-8")
+    side = tmp_path / ".curatorbot.yaml"
+    side.write_text("retries: 1\ntimeout: .nan\n", encoding="utf-8")
+    lines = refused(readme, "check", str(readme))
+    assert lines == [f"curatorbot: error: {side}:2: setting 'timeout': nan is not a finite "
+                     "number; give seconds, more than 0 and at most 3600"]

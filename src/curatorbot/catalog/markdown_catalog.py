@@ -17,8 +17,9 @@ from collections.abc import Callable
 
 from curatorbot.catalog.importer import Ids, guess_kind
 from curatorbot.catalog.load import load_side_settings, url_problem
-from curatorbot.catalog.markdown import MdLink, MdSection, read_markdown
+from curatorbot.catalog.markdown import MAX_NESTING, MdLink, MdSection, TooDeep, read_markdown
 from curatorbot.catalog.model import Catalog, Entry, Link, Section
+from curatorbot.errors import CatalogInvalid, Problem
 
 OnLink = Callable[[Link], None]
 
@@ -26,7 +27,12 @@ OnLink = Callable[[Link], None]
 def markdown_catalog(text: str, name: str, *, on_link: OnLink | None = None) -> Catalog:
     """The catalog a Markdown file holds; `on_link` sees every link, as for YAML."""
     settings = load_side_settings(name)
-    doc = read_markdown(text, name)
+    try:
+        doc = read_markdown(text, name)
+    except TooDeep as exc:
+        raise CatalogInvalid([Problem(
+            name, exc.line, f"lists or quotes nested too deep (over {MAX_NESTING} levels: a "
+            "list level counts 2, a quote 1)", "flatten them", code="too-deep")]) from None
     builder = _Builder(on_link)
     sections = [builder.section(child, 1) for child in doc.root.sections]
     if doc.root.entries:
