@@ -70,12 +70,14 @@ _NAVIGATION = re.compile(r"back to top|^\W*top\W*$|^\W*(?:table of )?contents\W*
 _RUN_GAP = re.compile(r"[ \t]*(?:[|,·/][ \t]*)?(\(?)\[(?:\\.|[^\[\]\n\\]|\[(?:\\.|[^\]\n\\])*\])*"
                       r"\]\([ \t]*<?")
 _SEPARATOR = re.compile(r"[ \t]*(?:[-–—:|][ \t]+|:)?[ \t]*")
-_TRAILING_TAGS = re.compile(r"(?:[ \t]*(?:`[^`\n]{1,40}`|<code>[^<\n]{1,40}</code>))+[ \t]*$",
-                            re.IGNORECASE)
+# Possessive quantifiers, and a search that never starts inside a run of blanks: backtracking
+# between neighbouring `[ \t]*` would take polynomial time on a line of many blanks.
+_TRAILING_TAGS = re.compile(
+    r"(?<![ \t])(?:[ \t]*+(?:`[^`\n]{1,40}`|<code>[^<\n]{1,40}</code>))++[ \t]*+$", re.IGNORECASE)
 _ONE_TAG = re.compile(r"`([^`\n]+)`|<code>([^<\n]+)</code>", re.IGNORECASE)
 _CREDIT_SEP = re.compile(r"\s[-–—|]+\s")
 _QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+")
-_LIST_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_LIST_MARKER = re.compile(r"^[ \t]*+(?:>[ \t]?)*+[ \t]*+(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 _LONG_TITLE_WORDS = 8
 
 
