@@ -56,7 +56,7 @@ def test_lint_check_render_read_any_depth(tmp_path: Path, depth: int, block: boo
     assert render.exit_code == 0, render.output
     text = page.read_text()
     assert text.count("\n###### ") == depth - 4  # h2..h5, then h6 for every deeper one
-    assert f"###### S{depth - 1}\n\n- **E**" in text
+    assert text.endswith(f"###### S{depth - 1}\n\n- [E](http://127.0.0.1:9/x)\n")
     assert sha256(path) == before
 
 

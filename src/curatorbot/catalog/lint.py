@@ -49,7 +49,7 @@ def lint_catalog(catalog: Catalog) -> list[Finding]:
 
 def _hygiene(catalog: Catalog) -> Iterator[Finding]:
     for link, path in catalog.link_paths():
-        url_path = (*path, "url")
+        url_path = path if catalog.markdown else (*path, "url")  # Markdown: its span
         canonical = noncanonical_ip(host_key(link.url))
         if canonical is not None:
             yield Finding(

@@ -88,13 +88,25 @@ def check_utf8(data: bytes, name: str) -> bytes:
     return data[3:] if data.startswith(codecs.BOM_UTF8) else data
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+SETTINGS_FILE = ".curatorbot.yaml"
+
+
+def is_markdown(name: str | os.PathLike[str]) -> bool:
+    """Whether the catalog at `name` is a Markdown file (by its suffix)."""
+    return Path(name).suffix.lower() in MARKDOWN_SUFFIXES
+
+
 def load_catalog(path: str | Path, *, on_link: Callable[[Link], None] | None = None,
                  keep_entries: bool = True) -> Catalog:
-    """Read and validate a catalog file. Raises CatalogError or CatalogInvalid.
+    """Read and validate a catalog file (YAML, or Markdown for a `.md`/`.markdown` path).
+    Raises CatalogError or CatalogInvalid.
 
     The YAML parser reads the file's UTF-8 bytes directly, so a large catalog is never held
     as both bytes and text."""
     name = str(path)
+    if is_markdown(name):
+        return parse_catalog(read_text(path), name, on_link=on_link)
     return parse_catalog(check_utf8(read_bytes(path), name), name, on_link=on_link,
                          keep_entries=keep_entries)
 
@@ -110,8 +122,25 @@ def parse_catalog(text: str | bytes, name: str = "catalog.yaml", *,
     keep none), for callers that only need the links: a 100,000-link catalog then costs
     little more than its text.
     """
+    if is_markdown(name):  # README.md as the catalog: see catalog/markdown_catalog.py
+        from curatorbot.catalog.markdown_catalog import markdown_catalog
+
+        source = text.decode("utf-8-sig") if isinstance(text, bytes) else text
+        return markdown_catalog(source, name, on_link=on_link)
     builder = _Builder(name, _Events(text, name), on_link=on_link, keep_entries=keep_entries)
     return builder.catalog()
+
+
+def load_side_settings(catalog_name: str) -> dict[str, Any]:
+    """The settings of `.curatorbot.yaml` beside a Markdown catalog ({} when there is none):
+    the keys of a YAML catalog's `settings:` block, validated the same way."""
+    path = Path(catalog_name).parent / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    name = str(path)
+    text = read_text(path)
+    builder = _Builder(name, _Events(text, name))
+    return builder.settings_document()
 
 
 def compose(text: str, name: str) -> yaml.Node:
@@ -557,6 +586,23 @@ class _Builder:
             sections=values.get("sections", ()),
             settings=settings,
         )
+
+    def settings_document(self) -> dict[str, Any]:
+        """A whole file that is one `settings:` mapping (`.curatorbot.yaml`)."""
+        events = self.events
+        events.take()  # StreamStart
+        values: dict[str, Any] = {}
+        if isinstance(events.peek(), yaml.StreamEndEvent):
+            return values
+        events.take()  # DocumentStart
+        first = events.peek()
+        if isinstance(first, yaml.ScalarEvent) and self.construct(first, report=False) is None:
+            events.take()
+        else:
+            self.settings(values)
+        if self.problems:
+            raise CatalogInvalid(self.problems)
+        return values
 
     def source(self) -> Source:
         values: dict[str, str] = {}
