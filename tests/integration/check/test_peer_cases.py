@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import trustme
 from aiohttp import web
 
 from curatorbot.check import check_urls
@@ -31,6 +33,7 @@ from tests.integration.check.conftest import settings
 HOST = "127.0.0.21"     # the scripted server
 RAW_HOST = "127.0.0.22"  # a raw server that answers HEAD with a malformed status line
 CLOSED_HOST = "127.0.0.23"  # nothing listens there: connection refused
+TLS_HOST = "127.0.0.24"     # the scripted server over TLS, its certificate from a private CA
 
 LYCHEE_CLIENT = "lycheeverse/lychee lychee-lib/src/client.rs"
 LYCHEE_RETRY = "lycheeverse/lychee lychee-lib/src/retry.rs"
@@ -189,6 +192,12 @@ CASES: list[Case] = [
     Case("ly-backoff", f"{LYCHEE_CLIENT} test_exponential_backoff", "error (timeout, 3 "
          "retries)", Status.TIMEOUT, [Reply(delay=2.0)],
          settings={"timeout": 0.1, "retries": 3}, attempts=4),
+    Case("ly-invalid-ssl", f"{LYCHEE_CLIENT} test_invalid_ssl (a certificate nobody "
+         "trusts)", "error", Status.ERROR, replies(200), url="https://{tls}:{tls_port}/c/"
+         "ly-invalid-ssl"),
+    Case("ly-invalid-ssl-insecure", f"{LYCHEE_CLIENT} test_invalid_ssl (allow_insecure)",
+         "success", Status.OK, replies(200), settings={"insecure": True},
+         url="https://{tls}:{tls_port}/c/ly-invalid-ssl-insecure"),
     Case("ly-max-redirects-0", f"{LYCHEE_CLIENT} test_max_redirects (max 0)", "error",
          Status.ERROR, [to(308, "/c/ly-non-github")], settings={"max_redirects": 0}),
     Case("ly-max-redirects-1", f"{LYCHEE_CLIENT} test_max_redirects (max 1)", "success",
@@ -283,6 +292,7 @@ class Servers:
     script: Script
     port: int
     raw_port: int
+    tls_port: int
 
 
 @pytest.fixture
@@ -297,9 +307,15 @@ async def servers() -> AsyncIterator[Servers]:
     assert site._server is not None
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     script.base = f"http://{HOST}:{port}"
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    trustme.CA().issue_cert(TLS_HOST).configure_cert(server_tls)
+    tls_site = web.TCPSite(runner, TLS_HOST, 0, ssl_context=server_tls)
+    await tls_site.start()
+    assert tls_site._server is not None
+    tls_port = tls_site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     raw = await asyncio.start_server(_raw, RAW_HOST, 0)
     try:
-        yield Servers(script, port, raw.sockets[0].getsockname()[1])
+        yield Servers(script, port, raw.sockets[0].getsockname()[1], tls_port)
     finally:
         raw.close()
         await raw.wait_closed()
@@ -309,7 +325,8 @@ async def servers() -> AsyncIterator[Servers]:
 def case_url(case: Case, servers: Servers) -> str:
     template = case.url or "http://{host}:{port}/c/" + case.id
     return template.format(host=HOST, port=servers.port, raw=RAW_HOST,
-                           raw_port=servers.raw_port, closed=CLOSED_HOST)
+                           raw_port=servers.raw_port, closed=CLOSED_HOST, tls=TLS_HOST,
+                           tls_port=servers.tls_port)
 
 
 async def run_case(case: Case, servers: Servers) -> LinkResult:
