@@ -144,7 +144,7 @@ def test_invalid_catalog_exits_3_with_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "catalog.yaml"
     path.write_text("version: 1\nsections:\n  - id: s\n    title: S\n    entries:\n"
                     "      - id: e\n        title: E\n        kind: website\n"
-                    "        links:\n          - url: 'ftp://x'\n")
+                    "        links:\n          - url: 'x/page'\n")
     code, _, err = run(str(path))
     assert code == 3 and f"{path}:10" in err
 

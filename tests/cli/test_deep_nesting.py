@@ -76,9 +76,9 @@ async def test_update_dry_run_edits_the_deepest_link(tmp_path: Path, site: str,
 
 @pytest.mark.parametrize("depth", DEPTHS)
 def test_a_problem_deep_down_names_its_line(tmp_path: Path, depth: int) -> None:
-    path = deep_catalog(tmp_path, depth, "ftp://example.org/x")
+    path = deep_catalog(tmp_path, depth, "example.org/x")
     lines = refused(path, "lint", str(path))
-    assert lines[0] == f"{path}:4: 'ftp://example.org/x' is not an http(s) URL; use an " \
+    assert lines[0] == f"{path}:4: 'example.org/x' is not an http(s) URL; use an " \
                        "absolute http:// or https:// address", lines
 
 

@@ -126,7 +126,7 @@ def test_bad_byte_is_exit_3_with_file_and_line(tmp_path: Path) -> None:
      "has no 'title'"),
     (CATALOG.replace("id: gp", "id: fast"), line_of(CATALOG, "id: gp"),
      "duplicate id 'fast' (first used on line 11)"),
-    (CATALOG.replace("https://gp.example.invalid/", "ftp://gp.example.invalid/"),
+    (CATALOG.replace("https://gp.example.invalid/", "gp.example.invalid/"),
      line_of(CATALOG, "url: https://gp."), "is not an http(s) URL"),
 ])
 def test_invalid_catalogs_exit_3_with_file_line(tmp_path: Path, text: str, line: int,

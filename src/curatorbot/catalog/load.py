@@ -701,7 +701,7 @@ class _Builder:
         def read(key: str, line: int) -> None:
             if key == "url":
                 url = self.text(f"{what}: 'url'", required=_REQUIRED["url"])
-                problem = url_problem(url) if url else None
+                problem = url_problem(url, other_schemes=True) if url else None
                 if problem is not None:
                     message, detail, hint = problem
                     self.problem(line, f"'{url}' {message}" + (f" ({detail})" if detail else ""),
@@ -811,8 +811,10 @@ def _label(what: str | Callable[[], str]) -> str:
     return what() if callable(what) else what
 
 
-def url_problem(url: str) -> tuple[str, str, str] | None:
-    """Why a catalog refuses `url`, or None for a usable http(s) URL.
+def url_problem(url: str, *, other_schemes: bool = False) -> tuple[str, str, str] | None:
+    """Why `url` is refused, or None for a usable http(s) URL; with `other_schemes` (the
+    catalog), an absolute URL of another scheme (`mailto:`, `ftp:`, `data:`) is usable too:
+    `lint` flags it and `check` reports it `excluded`, so one such link never stops the run.
 
     (message, detail, hint): what is wrong, said after the URL and opening with its verb
     ("is not an http(s) URL"); the parser's own complaint when it could not read the URL at
@@ -823,6 +825,8 @@ def url_problem(url: str) -> tuple[str, str, str] | None:
     except ValueError as exc:
         return "is not a valid URL", str(exc), ""
     if parts.scheme not in ("http", "https"):
+        if other_schemes and parts.scheme:
+            return None
         return "is not an http(s) URL", "", "use an absolute http:// or https:// address"
     if not parts.hostname:
         return "has no host", "", "write the full address with its host"

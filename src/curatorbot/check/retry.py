@@ -1,11 +1,13 @@
 """The retry policy (tenacity): which outcomes are retried, and how long to wait.
 
-Retried: HTTP 408, 429, 500, 502, 503, 504 without bot-wall signs, timeouts and dropped
-connections. Not retried: DNS failures, refused connections, TLS failures, anything else
-(retrying them only delays a certain answer). The wait is the server's `Retry-After` when it
-gave one (capped at `retry_after_cap`), else exponential backoff with jitter starting at
-`retry_backoff` seconds. When the retries run out, the last outcome is returned, never an
-exception, so the caller classifies what the server last said.
+Retried: HTTP 408, 429 and every 5xx but 501 and 505 (`classify.TRANSIENT_CODES`), without
+bot-wall signs, timeouts and dropped connections. Not retried: DNS failures, refused
+connections, TLS failures, anything else (retrying them only delays a certain answer).
+The wait is the server's `Retry-After` when it gave a valid one (delta-seconds or an HTTP
+date, capped at `retry_after_cap`; a malformed value such as `3s` counts as none), else
+exponential backoff with jitter starting at `retry_backoff` seconds. When the retries run
+out, the last outcome is returned, never an exception, so the caller classifies what the
+server last said.
 """
 
 from __future__ import annotations

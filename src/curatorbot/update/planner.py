@@ -33,7 +33,7 @@ from curatorbot.results import LinkResult, Status
 from curatorbot.settings import Settings
 from curatorbot.state import ALIVE, LinkHistory
 from curatorbot.update.redirects import held_reason
-from curatorbot.urls import clean_url
+from curatorbot.urls import clean_url, is_web_url
 
 # A last-push date is rewritten only when it moved by at least this many days.
 PUSHED_MIN_DAYS = 30
@@ -59,7 +59,7 @@ def plan_changes(catalog: Catalog, facts: RunFacts, settings: Settings,
                 changes.append(change)
         return changes
     for link, path in catalog.link_paths():
-        if not link.ignore:
+        if not link.ignore and is_web_url(link.url):  # others are excluded, never written
             changes.extend(_link_changes(link, path, facts, settings, today))
     return changes
 
