@@ -2,13 +2,17 @@
 
 A request ends either in an `Answer` (the server said something over HTTP) or a `Failure`
 (nothing usable came back: DNS, connect, TLS, timeout, a reset, a malformed response;
-`http.failures` translates aiohttp's exceptions into it, once). The `classify_*` functions
-apply the status contract of design.md:
+`http.failures` translates aiohttp's exceptions into it, once). Transient, hence retried
+(`Answer.transient`): 408, 429 and every 5xx (Cloudflare's 520-524 included) except 501
+and 505, which name what the server cannot do (a method, an HTTP version), not a passing
+state; an answer with bot-wall signs is never transient. The `classify_*` functions apply
+the status contract of design.md:
 
     accepted code (2xx by default) ........ ok, or redirect when the chain had a permanent hop
     404, 410 ................................ dead
-    403, 999, bot-wall signs ................ blocked
-    429, 503 still there after retries ...... blocked
+    403, 999, bot-wall signs ................ blocked (a 503 with bot-wall signs too)
+    429 still there after retries ........... blocked
+    5xx still there after retries ........... error (a 503 without bot-wall signs is an outage)
     any other code .......................... error
     DNS name not found, connection refused .. dead
     timeouts (connect, read, total) ......... timeout
@@ -41,8 +45,8 @@ __all__ = ["BLOCKED_CODES", "DEAD_CODES", "HEAD_REJECTED_CODES", "NETWORK_KINDS"
 
 DEAD_CODES = frozenset({404, 410})
 BLOCKED_CODES = frozenset({403, 999})
-PERSISTENT_BLOCK_CODES = frozenset({429, 503})
-TRANSIENT_CODES = frozenset({408, 429, 500, 502, 503, 504})
+PERSISTENT_BLOCK_CODES = frozenset({429})
+TRANSIENT_CODES = frozenset({408, 429, *range(500, 600)}) - {501, 505}
 HEAD_REJECTED_CODES = frozenset({400, 403, 405, 501})
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_CODES = frozenset({301, 308})

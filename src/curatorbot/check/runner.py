@@ -40,7 +40,6 @@ from curatorbot.results import Hop, LinkResult, Status
 from curatorbot.settings import Settings
 from curatorbot.urls import host_key
 
-MAX_REDIRECTS = 10
 TITLE_CAP = 64 * 1024          # bytes of an HTML page read to find its <title>
 SNIFF_CAP = 16 * 1024          # bytes of a refusal read to look for bot-wall signs
 
@@ -115,10 +114,10 @@ class Runner:
                         moved_to = target
                 else:
                     leading = False
-                if len(hops) > MAX_REDIRECTS:
+                if len(hops) > self.settings.max_redirects:
                     return result(Status.ERROR, http_status=code,
                                   failure=Kind.TOO_MANY_REDIRECTS,
-                                  error=f"more than {MAX_REDIRECTS} redirects")
+                                  error=f"more than {self.settings.max_redirects} redirects")
                 current = target
                 continue
             status, error = classify_answer(outcome, self.settings.accept, permanent)

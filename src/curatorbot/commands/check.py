@@ -65,6 +65,9 @@ _CHECK_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--retries", type=click.INT,
                  help=f"Retries of transient failures: 5xx, 408, 429, resets, timeouts "
                       f"(default 2; {_range('retries')})."),
+    click.option("--max-redirects", type=click.INT,
+                 help=f"Redirects followed at most; one more is an error (default 10; "
+                      f"{_range('max_redirects')})."),
     click.option("--exclude", multiple=True, metavar="REGEX",
                  help="Do not check URLs matching REGEX (repeatable)."),
     click.option("--include", multiple=True, metavar="REGEX",

@@ -2,11 +2,12 @@
 long to wait between them.
 
 `RetryPolicy` is frozen and built once from the settings (`RetryPolicy.from_settings`).
-What is worth retrying is the caller's to say (the checker: 408, 429, 5xx without bot-wall
-signs, timeouts, dropped connections; an API client: its own unusable answers too); the
-policy says how: at most `retries` more attempts, each after the server's `Retry-After`
-when it gave one (capped at `retry_after_cap`), else exponential backoff with jitter
-starting at `backoff` seconds, at most `backoff_max`.
+What is worth retrying is the caller's to say (the checker: 408, 429 and every 5xx but 501
+and 505 without bot-wall signs, `check.classify.TRANSIENT_CODES`, timeouts, dropped
+connections; an API client: its own unusable answers too); the policy says how: at most
+`retries` more attempts, each after the server's `Retry-After` when it gave a valid one
+(capped at `retry_after_cap`; a malformed value such as `3s` counts as none), else
+exponential backoff with jitter starting at `backoff` seconds, at most `backoff_max`.
 
 * `await policy.run(attempt, transient=..., retry_after=...)` (async: the checker, the
   metadata providers) returns the last outcome when the retries run out, never raises one;

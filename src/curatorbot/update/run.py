@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from curatorbot import aio
-from curatorbot.catalog.edit import DELETE, Edit, apply_edits
+from curatorbot.catalog.edit import DELETE, Edit, apply_edits, apply_span_edits
 from curatorbot.catalog.model import Catalog
 from curatorbot.check.pipeline import check_targets
 from curatorbot.check.targets import Target, UrlRules
@@ -101,7 +101,8 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
     outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
     edits = [Edit(c.path, DELETE if c.new is None else c.new)
              for c in outcome.changes if c.applies]
-    outcome.new_text = apply_edits(text, edits, catalog.path)
+    outcome.new_text = apply_span_edits(text, edits) if catalog.markdown \
+        else apply_edits(text, edits, catalog.path)
     return outcome
 
 
