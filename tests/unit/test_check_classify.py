@@ -11,7 +11,7 @@ from curatorbot.check.classify import (
     classify_answer,
 )
 from curatorbot.check.targets import UrlRules, collect
-from curatorbot.http_headers import parse_retry_after
+from curatorbot.http.headers import parse_retry_after
 from curatorbot.metadata.html import extract_title
 from curatorbot.results import Status
 from curatorbot.settings import Settings

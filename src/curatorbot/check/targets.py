@@ -10,29 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from curatorbot.catalog.model import Catalog, Link
+from curatorbot.results import Place, Target
 from curatorbot.settings import Settings
 from curatorbot.urls import is_web_url, noncanonical_ip
 
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """One use of a URL in the catalog."""
-
-    entry: str
-    line: int
-
-
-@dataclass(slots=True)
-class Target:
-    """One distinct URL and every place it is used."""
-
-    url: str
-    places: list[Place] = field(default_factory=list)
-    ignored: bool = True  # until a use without `ignore: true` is seen
+__all__ = ["Place", "Target", "UrlRules", "add_link", "catalog_targets", "collect"]
 
 
 class UrlRules:

@@ -26,7 +26,7 @@ import trustme
 from aiohttp import web
 
 from curatorbot.check import check_urls
-from curatorbot.check.netguard import StaticResolver
+from curatorbot.http.guard import StaticResolver
 from curatorbot.results import LinkResult, Status
 from tests.integration.check.conftest import settings
 
