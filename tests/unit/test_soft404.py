@@ -8,6 +8,7 @@ import pytest
 
 from curatorbot.check.soft404 import (
     NEAR_SAME,
+    SIMILAR,
     SKETCH,
     Sample,
     is_site_root,
@@ -118,7 +119,7 @@ def test_titles_decide_the_middle_band() -> None:
     same_title = judge(page("https://x.test/a", changed, title="Not here"), probe)
     other_title = judge(page("https://x.test/a", changed, title="Something else"), probe)
     assert same_title.similarity == other_title.similarity
-    assert same_title.similarity is not None and 0.75 <= same_title.similarity < NEAR_SAME
+    assert same_title.similarity is not None and SIMILAR <= same_title.similarity < NEAR_SAME
     assert same_title.soft404 and not other_title.soft404
 
 
@@ -144,3 +145,15 @@ def test_visible_text_skips_hidden_parts_and_reads_a_bounded_prefix() -> None:
     assert visible_text(b"") == ""
     long = b"<p>" + b"word " * (VISIBLE_PREFIX // 5) + b"</p><p>AFTER</p>"
     assert "AFTER" not in visible_text(long)
+
+
+def test_only_the_echo_of_the_path_is_dropped_not_its_words_elsewhere() -> None:
+    title = "Page not found | example docs"
+    dead = page("https://x.test/docs/archive-example-old", "We could not find "
+                "archive-example-old, sorry. " + TEMPLATE.format(path="", rid=""), title=title)
+    probe = page("https://x.test/docs/3fa9c2", "We could not find 3fa9c2, sorry. "
+                 + TEMPLATE.format(path="", rid=""), title=title)
+    assert dead.title == probe.title == "page not found example docs"
+    assert judge(dead, probe).similarity == 1.0
+    spaced = page("https://x.test/docs/archive-example-old", "No page named archive example old")
+    assert spaced.words == 3  # "no page named"

@@ -22,9 +22,10 @@ Similarity is the Jaccard index of word 3-shingles, estimated from bottom-k sket
 (`SKETCH` smallest 64-bit blake2b hashes; exact for pages of fewer shingles). Chosen over a
 fuzzy hash (ssdeep, TLSH): no dependency, exact on the short texts error templates are, stable
 across processes, so a probe's `Sample` can be cached in the run history as JSON
-(`to_json`/`from_json`) and compared next week. Before hashing, each side drops the words of
-its own URL's last segment (templates echo the path asked) and words holding digits (dates,
-request ids, counters), so a template that echoes the path still compares as the same page.
+(`to_json`/`from_json`) and compared next week. Before hashing, each side drops the echoes of
+its own URL's path (whole, or its last segment, separators read as spaces: templates echo
+the path asked) and words holding digits (dates, request ids, counters), so a template that
+echoes the path still compares as the same page.
 A host whose random paths show its home page cannot make its home page a soft 404: the root
 is never judged, and other pages differ from the home page.
 """
@@ -40,13 +41,14 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 SHINGLE = 3
 SKETCH = 128
-NEAR_SAME = 0.9
-SIMILAR = 0.75
+NEAR_SAME = 0.85
+SIMILAR = 0.6
 MIN_WORDS = 12
 HONEST_CODES = frozenset({404, 410})
 
 _ROOT_PAGES = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?|jsp|cgi)?$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_SEPARATORS = re.compile(r"[-_.+~]+")
 _NOT_FOUND = re.compile(
     r"\b(?:404|not\s+found|page\s+(?:does\s+not|doesn.t|cannot\s+be|could\s+not\s+be)"
     r"|no\s+longer\s+(?:exists|available)|nicht\s+gefunden|introuvable|no\s+encontrad)",
@@ -108,10 +110,9 @@ class Sample:
 
 def sample(url: str, final_url: str, status: int, title: str | None, text: str) -> Sample:
     """The `Sample` of an answer: `text` is the page's visible text (check.visible_text)."""
-    mask = _url_words(url)
-    words = _words(text, mask)
+    words = _words(_strip_echo(text, url))
     return Sample(url=url, final_url=final_url, status=status,
-                  title=" ".join(_words(title or "", mask)) or None,
+                  title=" ".join(_words(_strip_echo(title or "", url))) or None,
                   sketch=_sketch(words), words=len(words),
                   says_not_found=bool(_NOT_FOUND.search(f"{title or ''} {text}")))
 
@@ -162,14 +163,19 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(1 for h in union if h in set_a and h in set_b) / len(union)
 
 
-def _words(text: str, mask: frozenset[str]) -> list[str]:
-    return [w for w in _WORD.findall(text.lower())
-            if w not in mask and not any(c.isdigit() for c in w)]
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if not any(c.isdigit() for c in w)]
 
 
-def _url_words(url: str) -> frozenset[str]:
-    path = unquote(urlsplit(url).path).rstrip("/")
-    return frozenset(_WORD.findall(path.rsplit("/", 1)[-1].lower()))
+def _strip_echo(text: str, url: str) -> str:
+    """`text` without the echoes of `url`'s path: whole, decoded, its last segment as
+    written and with its separators read as spaces (longest first)."""
+    path = urlsplit(url).path
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    echoes = {path, unquote(path), last, unquote(last), _SEPARATORS.sub(" ", unquote(last))}
+    for echo in sorted((e for e in echoes if len(e) > 1), key=len, reverse=True):
+        text = re.sub(re.escape(echo), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def _sketch(words: list[str]) -> tuple[int, ...]:
