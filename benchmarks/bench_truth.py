@@ -17,19 +17,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.fakes.cdx import FakeCdx, urlkey
 from tests.fakes.truthcorpus import Judged, build_corpus, judge_pages
 
 from curatorbot.check.netguard import StaticResolver
 from curatorbot.check.soft404 import NEAR_SAME, SIMILAR
+from curatorbot.update.archive import cdx_query, cdx_timestamp, pick_capture
 
 
 def scores(judged: list[Judged], label: str, predicted: str) -> tuple[float, float, int, int]:
@@ -79,6 +83,7 @@ async def main(scale: int, seed: int, misses: bool) -> int:
     print(f"real pages at similarity >= {SIMILAR}, trusted by the title or short-text rule, "
           f"on hosts of kind: {', '.join(close) or 'none'}")
     print(f"time      {elapsed:.2f} s ({len(judged) + sum(probes.values())} requests)")
+    ok = await archive_rescue(seed) and ok
     if misses:
         for j in judged:
             wrong = (j.soft404 != (j.page.label == "soft404")
@@ -86,6 +91,48 @@ async def main(scale: int, seed: int, misses: bool) -> int:
             if wrong:
                 print(f"  {j.page.label:8s} {j.page.url}  -> {j.evidence}")
     return 0 if ok else 1
+
+
+async def archive_rescue(seed: int, urls: int = 200) -> bool:
+    """Suggestions for `urls` dead URLs with mixed captures; True when all are right."""
+    rng = random.Random(seed)
+    fake = FakeCdx()
+    failed: dict[str, datetime] = {}
+    eligible = 0
+    for i in range(urls):
+        url = f"https://site{i % 37}.example/page/{i}"
+        failed[url] = first = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 300))
+        good_before = False
+        for _ in range(rng.randint(0, 8)):
+            when = first + timedelta(days=rng.randint(-900, 200), seconds=rng.randint(0, 86399))
+            status = rng.choice(["200", "200", "200", "301", "404", "503"])
+            fake.add(url, cdx_timestamp(when), status)
+            good_before = good_before or (status == "200" and when < first)
+        eligible += good_before
+    root = await fake.start("127.0.0.12")
+    right = wrong = 0
+    try:
+        async with aiohttp.ClientSession() as session:
+            for url, first in failed.items():
+                async with session.get(cdx_query(root, url, first)) as response:
+                    capture = pick_capture(await response.json(content_type=None), first)
+                if capture is None:
+                    continue
+                before = [r[1] for r in fake.captures[urlkey(url)]
+                          if r[4] == "200" and r[1] < cdx_timestamp(first)]
+                if before and capture.timestamp == max(before):  # the last good one
+                    right += 1
+                else:
+                    wrong += 1
+    finally:
+        await fake.stop()
+    suggested = right + wrong
+    print(f"archive   {suggested} suggestions for {urls} dead URLs ({eligible} with a 200 "
+          f"capture before the failure): {right / max(1, suggested):.1%} are the last 200 "
+          f"capture before the first failure; {suggested / max(1, eligible):.1%} of eligible "
+          f"URLs rescued; "
+          f"{len(fake.requests)} CDX requests")
+    return wrong == 0 and suggested == eligible
 
 
 if __name__ == "__main__":
