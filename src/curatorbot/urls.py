@@ -69,6 +69,9 @@ _IPV4_DIGITS = {10: frozenset("0123456789"), 8: frozenset("01234567"),
                 16: frozenset("0123456789abcdef")}
 
 
+_IPV4_CHARS = frozenset("0123456789abcdefxABCDEFX.")
+
+
 def _ipv4_part(part: str) -> int | None:
     """One dot-separated part of an IPv4 host: decimal, octal (`0` first) or hex (`0x`)."""
     if part[:2].lower() == "0x":
@@ -88,6 +91,8 @@ def ipv4_literal(host: str) -> ipaddress.IPv4Address | None:
     """The IPv4 address `host` spells in any form URL parsers or `inet_aton` read as one:
     the dotted quad, fewer parts (`127.1`), one number (`2130706433`), octal (`0177`) or hex
     (`0x7f`) parts, a trailing dot. None for a host name, or numbers out of range."""
+    if not _IPV4_CHARS.issuperset(host):
+        return None  # a name: it has a letter no number form uses
     parts = host.split(".")
     if len(parts) > 1 and parts[-1] == "":
         parts.pop()

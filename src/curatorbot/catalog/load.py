@@ -225,37 +225,40 @@ class _Events:
         self.name = name
         self._loader: type[yaml.SafeLoader] = _COMPOSER
         self._parser = self._loader(text)
+        self._get_event: Callable[[], yaml.Event | None] = self._parser.get_event
         self._read = 0
-        self.head: yaml.Event = self._advance()
+        self.head = cast(yaml.Event, None)
+        self.take()
 
     def peek(self) -> yaml.Event:
         return self.head
 
     def take(self) -> yaml.Event:
         event = self.head
-        self.head = self._advance()
+        try:
+            after: yaml.Event | None = self._get_event()
+        except yaml.YAMLError as exc:
+            after = self._recover(exc)
+        if after is not None:  # None past the stream's end: the last event stays
+            self._read += 1
+            self.head = after
         return event
 
-    def _advance(self) -> yaml.Event:
-        """The event after the current head (the last one again past the stream's end)."""
-        try:
-            event: yaml.Event | None = self._parser.get_event()  # type: ignore[no-untyped-call]
-        except yaml.YAMLError as exc:
-            if self._loader is yaml.SafeLoader or "maximum nesting depth" not in str(exc):
-                raise CatalogInvalid([_yaml_problem(exc, self.text, self.name)]) from None
-            self._resume_in_python()
-            return self._advance()
-        if event is None:  # past the stream's end
-            return self.head
-        self._read += 1
-        return event
+    def _recover(self, exc: yaml.YAMLError) -> yaml.Event | None:
+        """The event libyaml could not give when it refused the nesting (from PyYAML's
+        parser); any other YAML error becomes the catalog's one problem."""
+        if self._loader is yaml.SafeLoader or "maximum nesting depth" not in str(exc):
+            raise CatalogInvalid([_yaml_problem(exc, self.text, self.name)]) from None
+        self._resume_in_python()
+        return self._get_event()
 
     def _resume_in_python(self) -> None:
         """Continue with PyYAML's parser, past the events libyaml already gave."""
         self._loader = yaml.SafeLoader
         self._parser = yaml.SafeLoader(self.text)
+        self._get_event = cast(Callable[[], yaml.Event | None], self._parser.get_event)
         for _ in range(self._read):
-            self._parser.get_event()  # type: ignore[no-untyped-call]
+            self._get_event()
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -405,7 +408,9 @@ class _Builder:
             if isinstance(key_event, yaml.ScalarEvent):
                 key = key_event.value if _is_text(key_event) \
                     else self.construct(key_event, report=False)
-            self.skip()
+                events.take()
+            else:
+                self.skip()
             if isinstance(key, str) and key in allowed and key not in seen:
                 seen.add(key)
                 return key, _line(events.head)
@@ -475,15 +480,15 @@ class _Builder:
 
         `required` marks a value that must not be empty: a blank string is then a problem
         (and `default` is returned), whose hint is "write <required>"."""
-        if self.alias():
-            return default
-        event = self.events.peek()
-        if list in types and isinstance(event, yaml.SequenceStartEvent):
-            items: list[Any] = []
-            self.sequence(what, lambda _line: items.append(self.typed(f"an item of {what}",
-                                                                       (str, int, float, bool))))
-            return items
+        event = self.events.head
         if not isinstance(event, yaml.ScalarEvent):
+            if self.alias():
+                return default
+            if list in types and isinstance(event, yaml.SequenceStartEvent):
+                items: list[Any] = []
+                self.sequence(what, lambda _line: items.append(
+                    self.typed(f"an item of {what}", (str, int, float, bool))))
+                return items
             self.problem(_line(event), f"{what} must be {_expected(types)}, found "
                                        f"{self.describe_next()}", code="type")
             self.skip()
@@ -503,11 +508,12 @@ class _Builder:
         return value
 
     def text(self, what: str, one_line: bool = False, *, required: str = "") -> str:
-        line = _line(self.events.peek())
-        value = self.typed(what, (str,), "", required=required)
-        if one_line and "\n" in value.strip():
-            self.problem(line, f"{what} must be one line", "shorten it to one sentence", "type")
-        return str(value).strip()
+        event = self.events.head
+        value = self.typed(what, (str,), "", required=required).strip()
+        if one_line and "\n" in value:
+            self.problem(_line(event), f"{what} must be one line", "shorten it to one sentence",
+                         "type")
+        return str(value)
 
     def strings(self, what: str) -> tuple[str, ...]:
         event = self.events.peek()
@@ -795,6 +801,9 @@ def _label(what: str | Callable[[], str]) -> str:
 
 
 _SPACE = re.compile(r"\s")  # what str.isspace calls white space
+# URLs that pass every test below on sight (most of a catalog): http(s), a host of letters,
+# digits, dots and dashes, a port of at most 4 digits, then no white space.
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,4})?(?:[/?#]\S*)?")
 
 
 def url_problem(url: str) -> tuple[str, str, str] | None:
@@ -803,6 +812,11 @@ def url_problem(url: str) -> tuple[str, str, str] | None:
     (message, detail, hint): what is wrong, said after the URL and opening with its verb
     ("is not an http(s) URL"); the parser's own complaint when it could not read the URL at
     all, else ""; and what to do, or ""."""
+    return None if _PLAIN_URL.fullmatch(url) else _parsed_url_problem(url)
+
+
+def _parsed_url_problem(url: str) -> tuple[str, str, str] | None:
+    """`url_problem` from the URL's parts (the test for every URL not plainly fine)."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
