@@ -188,14 +188,9 @@ def _is_tracking(name: str, names: frozenset[str]) -> bool:
 def tracking_params(url: str) -> list[str]:
     """Names of the tracking parameters in `url`'s query, in order."""
     parts = _split(url)
-    return _tracking_params(parts, (parts.hostname or "").lower()) if parts is not None else []
-
-
-def _tracking_params(parts: SplitResult, host: str) -> list[str]:
-    """`tracking_params` of a split URL whose host (lower case) is `host`."""
-    if not parts.query:
+    if parts is None or not parts.query:
         return []
-    names = _tracking_names(host)
+    names = _tracking_names((parts.hostname or "").lower())
     found = (_param_name(piece) for piece in parts.query.split("&"))
     return [name for name in found if _is_tracking(name, names)]
 
@@ -203,15 +198,14 @@ def _tracking_params(parts: SplitResult, host: str) -> list[str]:
 def strip_tracking(url: str) -> str:
     """`url` without tracking parameters; everything else byte for byte as it was."""
     parts = _split(url)
-    return _strip_tracking(url, parts, (parts.hostname or "").lower()) if parts is not None \
-        else url
+    return _strip_tracking(url, parts) if parts is not None else url
 
 
-def _strip_tracking(url: str, parts: SplitResult, host: str) -> str:
-    """`strip_tracking` of `url`, split as `parts`, whose host (lower case) is `host`."""
+def _strip_tracking(url: str, parts: SplitResult) -> str:
+    """`strip_tracking` of `url`, split as `parts`."""
     if not parts.query:
         return url
-    names = _tracking_names(host)
+    names = _tracking_names((parts.hostname or "").lower())
     pieces = parts.query.split("&")
     tracking = [_is_tracking(_param_name(piece), names) for piece in pieces]
     if not any(tracking):
@@ -239,7 +233,7 @@ def _clean(url: str) -> tuple[str, SplitResult | None]:
         parts = _split(url)
     if parts is None:
         return url, None
-    clean = _strip_tracking(url, parts, (parts.hostname or "").lower())
+    clean = _strip_tracking(url, parts)
     return clean, (parts if clean is url else _split(clean))
 
 
