@@ -7,7 +7,19 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curatorbot.catalog.load import _PLAIN_URL, _Builder, _Events, _parsed_url_problem
+from curatorbot.catalog.load import (
+    _PLAIN_URL,
+    ENTRY_KEYS,
+    LINK_KEYS,
+    ROOT_KEYS,
+    SECTION_KEYS,
+    SOURCE_KEYS,
+    _Builder,
+    _Events,
+    _parsed_url_problem,
+)
+from curatorbot.catalog.model import BOT_KEYS
+from curatorbot.settings import SETTING_TYPES
 
 SCALARS = [
     "plain", "Title", "yes", "Yes", "on", "off", "No", "y", "n", "true", "False", "~", "null",
@@ -46,3 +58,10 @@ def test_scalars_are_what_safe_loading_builds() -> None:
 def test_urls_passed_on_sight_pass_the_full_test(url: str) -> None:
     assert _parsed_url_problem(url) is None
 
+
+
+def test_every_known_key_is_a_word_yaml_reads_as_a_string() -> None:
+    for keys in (ROOT_KEYS, SOURCE_KEYS, SECTION_KEYS, ENTRY_KEYS, LINK_KEYS, tuple(BOT_KEYS),
+                 tuple(SETTING_TYPES)):
+        for key in keys:
+            assert yaml.safe_load(f"{key}: 1\n") == {key: 1}, key

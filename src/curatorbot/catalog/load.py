@@ -276,7 +276,7 @@ def _is_text(event: yaml.ScalarEvent) -> bool:
 
 def _line(event: yaml.Event) -> int:
     mark = event.start_mark
-    return int(mark.line) + 1 if mark is not None else 0
+    return mark.line + 1 if mark is not None else 0
 
 
 class _Builder:
@@ -406,7 +406,9 @@ class _Builder:
         while not isinstance(key_event := events.head, yaml.MappingEndEvent):
             key: Any = None
             if isinstance(key_event, yaml.ScalarEvent):
-                key = key_event.value if _is_text(key_event) \
+                # A known key is a plain word that YAML reads as a string (tested).
+                known = key_event.tag is None and key_event.value in allowed
+                key = key_event.value if known or _is_text(key_event) \
                     else self.construct(key_event, report=False)
                 events.take()
             else:
