@@ -17,8 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import aiohttp
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
@@ -26,8 +24,10 @@ sys.path.insert(0, str(ROOT / "src"))
 from tests.fakes.github import TOKEN, FakeGitHub, FakeRepo, serve  # noqa: E402
 
 from curatorbot.github_config import GitHubConfig  # noqa: E402
+from curatorbot.http.client import HttpClient  # noqa: E402
 from curatorbot.metadata.github import GitHubProvider  # noqa: E402
 from curatorbot.metadata.github_common import GitHubLimits  # noqa: E402
+from curatorbot.settings import Settings  # noqa: E402
 from curatorbot.state import SQLiteStore  # noqa: E402
 
 
@@ -48,7 +48,7 @@ def world(links: int) -> tuple[FakeGitHub, list[str]]:
 async def main(links: int) -> int:
     fake, urls = world(links)
     worst = 0
-    async with serve(fake), aiohttp.ClientSession() as session:
+    async with serve(fake), HttpClient(Settings()) as session:
         print(f"{len(urls)} repository links, {len(fake.repos)} distinct repositories")
         for batch_size in (100, 50):
             before = fake.requests["graphql"]

@@ -2,26 +2,38 @@
 
 `dump` and `parse` turn a `Snapshot` (what `SQLiteStore.export_snapshot` gives and
 `import_snapshot` takes) into JSON lines and back; `merge` joins two snapshots of
-concurrent runs. The file, schema 1, sorted so that two runs' files diff line by line:
+concurrent runs. The file, schema 2, sorted so that two runs' files diff line by line:
 
-    {"schema":1,"runs":57,"first_run":"2026-01-05T04:23:11.000000Z","last_run":"...",
+    {"schema":2,"runs":57,"first_run":"2026-01-05T04:23:11.000000Z","last_run":"...",
      "recent":[[started,finished,healthy,checked,failed,{status:count}], ...]}
     {"url":"https://a.example/x","status":"dead","streak":2,"since":"2026-11-23T04:24:02.000000Z"}
-    {"url":"https://b.example/"}
     {"url":"https://c.example/","run":0,"status":"redirect","final":"https://c.example/new",
      "moved":"https://c.example/new"}
     {"etag":"https://api.github.com/repos/o/n","tag":"W/\\"abc\\"","stored":"...",
      "body":"<zlib, then base64>"}
 
-`recent` lists the runs the lines refer to (oldest first); `run` (when the URL was last
-checked), `ok` (last found alive) and `seen` (last in a run's catalog) are indexes into it,
-or a timestamp when that run is no longer known. What most lines share is left out, since
-the URLs themselves are most of the file: `run` when it is the last run, `ok` and `seen`
-when they are `run`, `status` when it is "ok". A line keeps the last result of an alive URL
-for the max-age cache (`http`, left out when 200, `final`, `moved`), but not its page
-title: the catalog holds the title, and a cached result without one changes nothing.
-`streak` and `since` (the first failure) are left out when there is no failure streak.
-ETag bodies (GitHub REST answers, a few KB of JSON each) are compressed.
+Only URLs that carry something have a line: a failure streak or first failure, a last
+status other than "ok" (a redirect target comes with it), or an alive result the max-age
+cache can still use (`cache_since`; none when `max_age` is 0, the default). A URL in good
+standing (last found ok, no streak) has no line: the strike logic treats "no line" and
+"ok, streak 0" alike, and retention only matters for URLs that carry something. That is
+most of a healthy catalog, and what schema 2 changed; schema 1 files (a line per URL) read
+the same way.
+
+`recent` lists the runs the lines refer to (oldest first) and always the last run, so that
+a restored history counts its runs; `run` (when the URL was last checked), `ok` (last found
+alive) and `seen` (last in a run's catalog) are indexes into it, or a timestamp when that
+run is no longer known. What most lines share is left out: `run` when it is the last run,
+`ok` and `seen` when they are `run`, `status` when it is "ok". A line keeps the last
+result of an alive URL for the max-age cache (`http`, left out when 200, `final`, `moved`),
+but not its page title: the catalog holds the title, and a cached result without one
+changes nothing. `streak` and `since` (the first failure) are left out when there is no
+failure streak. ETag bodies (GitHub REST answers, a few KB of JSON each) are compressed.
+
+Size, measured by `benchmarks/bench_history.py` for 100,000 links (4% dead, 1.5%
+redirected, 2,000 ETag answers): 2.3 MB without a max-age cache (5,500 URL lines, 0.8 MB;
+the ETag answers are the rest), restored in 0.08 s; 8.1 MB and 1.04 s when every alive
+result is still usable by the cache (a line per URL, the worst case).
 
 Retention is the exporter's: entries of URLs that were in no run's catalog for
 `RETENTION_DAYS` are not written (a URL removed and put back within that time keeps its
@@ -32,13 +44,16 @@ with a one-line reason; nothing here guesses.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-SCHEMA = 1
+SCHEMA = 2
+# Schemas `parse` reads: 1 wrote a line for every URL, which reads the same way.
+READABLE = frozenset({1, 2})
 RETENTION_DAYS = 30
 # Statuses whose last result the file keeps for the max-age cache (state.ALIVE's values).
 ALIVE = frozenset({"ok", "redirect"})
@@ -104,10 +119,14 @@ class Snapshot:
 
 # -- writing -----------------------------------------------------------------------------
 
-def dump(snapshot: Snapshot, *, keep_seen_since: str | None = None) -> str:
-    """The file's text; URLs last seen before `keep_seen_since` (ISO) are left out."""
+def dump(snapshot: Snapshot, *, keep_seen_since: str | None = None,
+         cache_since: str | None = "") -> str:
+    """The file's text: URLs last seen before `keep_seen_since` (ISO) are left out, and so
+    are URLs in good standing, unless they were found alive at or after `cache_since`
+    (ISO: the max-age cache can use their result; "" keeps all of them, None none)."""
     links = [link for link in snapshot.links.values()
-             if keep_seen_since is None or (_seen(link) or "") >= keep_seen_since]
+             if (keep_seen_since is None or (_seen(link) or "") >= keep_seen_since)
+             and _carries(link, cache_since)]
     links.sort(key=lambda link: link.url)
     known = {run.finished: run for run in snapshot.recent}
     used = {t for link in links for t in (link.checked, link.last_ok, link.seen) if t in known}
@@ -167,6 +186,13 @@ def _seen(link: LinkRecord) -> str | None:
     return link.seen or link.checked
 
 
+def _carries(link: LinkRecord, cache_since: str | None) -> bool:
+    """Whether the next run needs `link`'s line (see the module docstring)."""
+    if link.status != "ok" or link.streak or link.first_failure is not None:
+        return True
+    return cache_since is not None and (link.checked or "") >= cache_since
+
+
 # -- reading -----------------------------------------------------------------------------
 
 def parse(text: str) -> Snapshot:
@@ -182,7 +208,7 @@ def parse(text: str) -> Snapshot:
         raise UnreadableHistory(
             f"schema {header['schema']} is newer than this curatorbot reads ({SCHEMA})",
             newer=True)
-    if header["schema"] != SCHEMA:
+    if header["schema"] not in READABLE:
         raise UnreadableHistory(f"schema {header['schema']} is unknown")
     try:
         # One JSON array instead of one json.loads per line: three times faster.
@@ -195,8 +221,14 @@ def parse(text: str) -> Snapshot:
                             last_run=_text(header.get("last_run")), recent=recent)
         times = [run.finished for run in recent]
         links = snapshot.links
+        # A line that is its URL alone (an ok URL of the last run, kept for the max-age
+        # cache) is most of a file written with one: built without `_link`, in a third.
+        last = snapshot.last_run
+        plain, new = (last, "ok", last, 0, None, last, 200, None, None), tuple.__new__
         for item in items:
-            if "url" in item:
+            if len(item) == 1 and type(item.get("url")) is str:
+                links[item["url"]] = new(LinkRecord, (item["url"], *plain))
+            elif "url" in item:
                 link = _link(item, times, snapshot.last_run)
                 links[link.url] = link
             elif "etag" in item:
@@ -249,13 +281,19 @@ def _int(value: Any) -> int | None:
 
 # -- merging -----------------------------------------------------------------------------
 
-def merge(mine: Snapshot, theirs: Snapshot, *, restored_runs: int) -> Snapshot:
-    """`mine` (a run that started from a history of `restored_runs` runs) joined with
-    `theirs` (what another run saved meanwhile): per URL the entry of the most recent
+def merge(mine: Snapshot, theirs: Snapshot, *, restored_runs: int,
+          base: Snapshot | None = None) -> Snapshot:
+    """`mine` (a run that started from `base`, a history of `restored_runs` runs) joined
+    with `theirs` (what another run saved meanwhile): per URL the entry of the most recent
     check wins (a tie: mine), `seen` is the later of both, ETags the later stored; the run
-    count adds the runs `mine` made to `theirs`."""
+    count adds the runs `mine` made to `theirs`. A URL that has a line in `base` but none
+    in `theirs`, though `theirs` would still keep it (seen within `RETENTION_DAYS`), was
+    found ok by their last run: it beats an older check of mine."""
     links = dict(theirs.links)
+    cleared = _cleared(base, theirs)
     for url, link in mine.links.items():
+        if url in cleared and (link.checked or "") < cleared[url]:
+            continue  # in good standing since their run: no line
         other = links.get(url)
         if other is None or (link.checked or "") >= (other.checked or ""):
             chosen, rival = link, other
@@ -275,6 +313,33 @@ def merge(mine: Snapshot, theirs: Snapshot, *, restored_runs: int) -> Snapshot:
         last_run=max((t for t in (mine.last_run, theirs.last_run) if t), default=None),
         recent=sorted(recent.values(), key=lambda run: run.finished),
         links=links, etags=etags)
+
+
+def _cleared(base: Snapshot | None, theirs: Snapshot) -> dict[str, str]:
+    """URLs whose line `theirs` dropped because their run found them ok: when."""
+    if base is None or not theirs.last_run:
+        return {}
+    last = theirs.last_run
+    try:
+        keep = _shift(last, -RETENTION_DAYS)
+    except ValueError:
+        return {}
+    return {url: last for url, link in base.links.items()
+            if url not in theirs.links and (_seen(link) or "") >= keep}
+
+
+def _shift(moment: str, days: int) -> str:
+    """The time `days` from `moment`, both as `iso` writes them."""
+    return iso(dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
+               + dt.timedelta(days=days))
+
+
+def iso(moment: dt.datetime) -> str:
+    """`moment` as the history writes times (UTC, microseconds, sortable as text); a naive
+    one is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _earliest(moments: Iterable[str | None]) -> str | None:

@@ -95,6 +95,7 @@ LIMITS: Mapping[str, Limit] = {
     "retries": Limit(0, 10, "retries", whole=True),
     "retry_after_cap": Limit(0, HOUR, "seconds"),
     "retry_backoff": Limit(0, 60, "seconds"),
+    "max_redirects": Limit(0, 100, "redirects", whole=True),
     "outage_after": Limit(2, 1_000_000, "URLs", whole=True),
     "dead_after": Limit(1, 1000, "runs", whole=True),
     "max_age": Limit(0, 366 * 24 * HOUR, "seconds"),
@@ -127,6 +128,7 @@ class Settings:
     retries: int = 2
     retry_after_cap: float = 60.0
     retry_backoff: float = 0.5
+    max_redirects: int = 10  # hops followed at most (browsers allow 20)
     outage_after: int = 3
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
@@ -194,6 +196,7 @@ SETTING_TYPES: Mapping[str, tuple[type, ...]] = {
     "retries": (int,),
     "retry_after_cap": (int, float),
     "retry_backoff": (int, float),
+    "max_redirects": (int,),
     "outage_after": (int,),
     "exclude": (list,),
     "include": (list,),

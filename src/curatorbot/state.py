@@ -31,6 +31,7 @@ from typing import Protocol
 
 from curatorbot.errors import StateError
 from curatorbot.history_file import EtagRecord, LinkRecord, RunRecord, Snapshot
+from curatorbot.history_file import iso as _iso
 from curatorbot.results import LinkResult, Status
 from curatorbot.settings import Settings
 
@@ -519,12 +520,6 @@ def open_store(settings: Settings, *, enabled: bool = True,
     call the file `name` (default: its path)."""
     return SQLiteStore(settings.state if enabled else MEMORY, dead_after=settings.dead_after,
                        unhealthy_share=settings.unhealthy_share, name=name)
-
-
-def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

@@ -3,6 +3,7 @@
 `clean_url` removes what a catalog should never hold (tracking parameters, redirect
 wrappers such as Google's `/url?...&url=`) and leaves every other byte of the URL alone.
 `dedupe_key` is only a comparison key: two URLs with the same key are the same resource.
+`is_web_url` says which links are checked at all (http(s) with a host).
 `ipv4_literal` reads a host written as an IPv4 address in any of the forms URL parsers and
 `inet_aton` accept (`2130706433`, `0177.0.0.1`, `127.1`, `0x7f.1`); `noncanonical_ip` is the
 one predicate `lint` (a problem) and `check` (excluded) use to refuse every form but the
@@ -108,6 +109,17 @@ def ipv4_literal(host: str) -> ipaddress.IPv4Address | None:
     for i, number in enumerate(head):
         value += number << (8 * (3 - i))
     return ipaddress.IPv4Address(value)
+
+
+def is_web_url(url: str) -> bool:
+    """Whether `url` is an http(s) URL with a host: the only links `check` asks and `update`
+    writes to. A catalog link of another scheme (`mailto:`, `ftp:`, `data:`) loads, `lint`
+    flags it and `check` reports it `excluded`."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def noncanonical_ip(host: str) -> str | None:

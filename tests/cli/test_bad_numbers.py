@@ -33,6 +33,9 @@ FLAGS = [
     ("--retries", "10" * 20, "--retries: " + "10" * 20 + " is too large; give a whole number "
                              "of retries, at least 0 and at most 10"),
     ("--retries", "-1", "--retries: -1 is too small"),
+    ("--max-redirects", "-1", "--max-redirects: -1 is too small; give a whole number of "
+                              "redirects, at least 0 and at most 100"),
+    ("--max-redirects", "101", "--max-redirects: 101 is too large"),
 ]
 
 
@@ -82,6 +85,9 @@ SETTINGS = [
     ("unhealthy_share: 1.5", "setting 'unhealthy_share': 1.5 is too large"),
     ("stars_change_pct: .nan", "setting 'stars_change_pct': nan is not a finite number"),
     ("stars_change_abs: -1", "setting 'stars_change_abs': -1 is too small"),
+    ("max_redirects: 1000", "setting 'max_redirects': 1000 is too large; give a whole "
+                            "number of redirects, at least 0 and at most 100"),
+    ("max_redirects: .inf", "setting 'max_redirects' must be a whole number, found inf"),
 ]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from curatorbot.check.netguard import literal_ip_refused
+from curatorbot.http.guard import literal_ip_refused
 from curatorbot.urls import ipv4_literal, noncanonical_ip
 from tests.cli.refusal import invoke, sha256
 from tests.fakes.linkfarm import LinkFarm

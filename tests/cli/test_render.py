@@ -63,6 +63,11 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_render_writes_the_page_to_stdout(tmp_path: Path) -> None:
     code, out, err = run("render", str(write(tmp_path / "c.yaml", CATALOG)))
     assert code == 0, err
+    # The list style: what `import` reads back; text written as it is where it reads the same.
+    assert "\n## Courses\n\n- [Practical [Deep] Learning](https://course.example.invalid/) " \
+           "- Builds models first, theory later.\n" in out
+    code, out, err = run("render", str(write(tmp_path / "c.yaml", CATALOG)), "--style", "cards")
+    assert code == 0, err
     assert out.startswith("# Reading list\n\n*Based on Applied ML Resources by J. Emmanuel "
                           "Johnson, licensed CC-BY-4.0.*\n\n## Contents\n")
     assert "\n## Courses\n\n- **Practical \\[Deep\\] Learning** — Fast.ai\\\n" in out
@@ -75,8 +80,9 @@ def test_render_writes_the_page_to_stdout(tmp_path: Path) -> None:
 
 def test_render_output_file_is_the_same_bytes_with_lf(tmp_path: Path) -> None:
     catalog = str(write(tmp_path / "c.yaml", CATALOG))
-    _, shown, _ = run("render", catalog)
-    code, out, _ = run("render", catalog, "--output", str(tmp_path / "page.md"))
+    _, shown, _ = run("render", catalog, "--style", "cards")
+    code, out, _ = run("render", catalog, "--style", "cards", "--output",
+                       str(tmp_path / "page.md"))
     assert code == 0 and out == ""
     data = (tmp_path / "page.md").read_bytes()
     assert data == shown.encode("utf-8")
@@ -120,7 +126,7 @@ def test_bad_byte_is_exit_3_with_file_and_line(tmp_path: Path) -> None:
      "has no 'title'"),
     (CATALOG.replace("id: gp", "id: fast"), line_of(CATALOG, "id: gp"),
      "duplicate id 'fast' (first used on line 11)"),
-    (CATALOG.replace("https://gp.example.invalid/", "ftp://gp.example.invalid/"),
+    (CATALOG.replace("https://gp.example.invalid/", "gp.example.invalid/"),
      line_of(CATALOG, "url: https://gp."), "is not an http(s) URL"),
 ])
 def test_invalid_catalogs_exit_3_with_file_line(tmp_path: Path, text: str, line: int,

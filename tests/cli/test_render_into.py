@@ -194,3 +194,20 @@ def test_missing_readme_and_invalid_catalog_exit_3(tmp_path: Path, catalog: Path
     code, _, err = run("render", str(catalog), "--into", str(readme))
     assert code == 3 and "malformed YAML" in err
     assert readme.read_bytes() == old
+
+
+def test_into_writes_the_list_style_unless_told_otherwise(tmp_path: Path,
+                                                          catalog: Path) -> None:
+    readme = tmp_path / "README.md"
+    write(readme, f"{BEGIN}\n{END}\n")
+    assert run("render", str(catalog), "--into", str(readme))[0] == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "\n## Tools\n\n- [lychee](https://tools.example.invalid/lychee) - A fast link " \
+           "checker, then a slow one.\n" in text
+    assert run("render", str(catalog), "--into", str(readme), "--check")[0] == 0
+    # The cards page is another rendering: --check against it finds the list page stale.
+    assert run("render", str(catalog), "--into", str(readme), "--check",
+               "--style", "cards")[0] == 2
+    assert run("render", str(catalog), "--into", str(readme), "--style", "cards")[0] == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "\n## Tools\n\n- **lychee**" in text and "- [lychee](" not in text

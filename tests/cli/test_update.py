@@ -150,7 +150,7 @@ async def test_render_after_update_shows_the_badges(world: World) -> None:
                              world.url("switch/d")], settings={"dead_after": 1})
     result = await world.update(str(catalog))
     assert result.code == 2, result.output
-    page = await world.cli("render", str(catalog))
+    page = await world.cli("render", "--style", "cards", str(catalog))
     assert page.code == 0, page.output
     lines = page.stdout.splitlines()
     alice = next(line for line in lines if "alice/tool" in line)

@@ -27,8 +27,12 @@ CASES = [
      "entry 'first' has no 'title'"),
     ("duplicate id", MINIMAL.replace("id: second", "id: first"), 17,
      "duplicate id 'first' (first used on line 8)"),
-    ("url not http", MINIMAL.replace("https://example.org/first", "ftp://example.org/f"), 15,
-     "'ftp://example.org/f' is not an http(s) URL"),
+    # (A link of another scheme, ftp: or mailto:, loads: lint flags it, see
+    # test_other_schemes.py; a URL with no scheme at all is no link.)
+    ("url without scheme", MINIMAL.replace("https://example.org/first", "example.org/f"), 15,
+     "'example.org/f' is not an http(s) URL"),
+    ("url without host", MINIMAL.replace("https://example.org/first", "https:///f"), 15,
+     "'https:///f' has no host"),
     ("relative url", MINIMAL.replace("https://example.org/first", "/first"), 15,
      "'/first' is not an http(s) URL"),
     ("unknown key", MINIMAL.replace("        kind: book\n        authors",

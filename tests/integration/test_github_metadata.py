@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.client import HttpClient
+from curatorbot.http.ratelimit import Pacer
 from curatorbot.metadata.base import ProposalReason
 from curatorbot.metadata.github import GitHubProvider
 from curatorbot.metadata.github_common import GitHubLimits
 from curatorbot.metadata.github_graphql import build_query
-from curatorbot.metadata.ratelimit import Pacer
 from curatorbot.metadata.repo import RepoRef
+from curatorbot.settings import Settings
 from curatorbot.state import SQLiteStore
 from tests.fakes.github import TOKEN, FakeGitHub, FakeRepo, serve, validate_document
 
@@ -39,8 +40,8 @@ def recording_pacer(cap: float) -> tuple[Pacer, list[float]]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
+async def session() -> AsyncIterator[HttpClient]:
+    async with HttpClient(Settings()) as client:
         yield client
 
 
@@ -70,7 +71,7 @@ LINKS = {
 
 @pytest.mark.parametrize("token", [TOKEN, None], ids=["graphql", "rest"])
 async def test_metadata_renames_branches_archived_missing(
-        session: aiohttp.ClientSession, token: str | None) -> None:
+        session: HttpClient, token: str | None) -> None:
     async with serve(_world()) as fake:
         provider = GitHubProvider(_config(fake, token), _limits())
         batch = await provider.fetch(session, [*LINKS.values(), "https://github.com/features"])
@@ -104,7 +105,7 @@ async def test_metadata_renames_branches_archived_missing(
         assert all(auth is None for _, auth in fake.auth_seen)  # no token, none sent
 
 
-async def test_token_only_goes_to_the_graphql_endpoint(session: aiohttp.ClientSession) -> None:
+async def test_token_only_goes_to_the_graphql_endpoint(session: HttpClient) -> None:
     async with serve(_world()) as fake:
         await GitHubProvider(_config(fake), _limits()).fetch(session, [LINKS["plain"]])
     assert fake.auth_seen == [("/graphql", f"Bearer {TOKEN}")]
@@ -123,7 +124,7 @@ def test_every_batch_document_is_valid_against_githubs_schema(size: int) -> None
 
 @pytest.mark.parametrize(("batch_size", "expected"), [(100, 10), (50, 20)])
 async def test_a_thousand_repository_links_cost_at_most_twenty_requests(
-        session: aiohttp.ClientSession, batch_size: int, expected: int) -> None:
+        session: HttpClient, batch_size: int, expected: int) -> None:
     fake = FakeGitHub(repos=[FakeRepo(f"o{i}", f"r{i}", stars=i) for i in range(990)])
     # 1,000 links: 990 repositories, 5 of them linked twice more (paths inside), 5 missing.
     urls = [f"https://github.com/o{i}/r{i}" for i in range(990)]
@@ -141,7 +142,7 @@ async def test_a_thousand_repository_links_cost_at_most_twenty_requests(
     assert all(link.known for link in batch.links.values())
 
 
-async def test_a_failing_batch_is_split_and_retried(session: aiohttp.ClientSession) -> None:
+async def test_a_failing_batch_is_split_and_retried(session: HttpClient) -> None:
     fake = FakeGitHub(repos=[FakeRepo("o", f"r{i}") for i in range(4)])
     fake.script.append((502, {}))
     async with serve(fake):
@@ -152,7 +153,7 @@ async def test_a_failing_batch_is_split_and_retried(session: aiohttp.ClientSessi
 
 
 async def test_graphql_retry_after_is_waited_out_within_the_cap(
-        session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture) -> None:
+        session: HttpClient, caplog: pytest.LogCaptureFixture) -> None:
     fake = _world()
     fake.script.append((429, {"Retry-After": "1"}))
     pacer, slept = recording_pacer(cap=5.0)
@@ -166,7 +167,7 @@ async def test_graphql_retry_after_is_waited_out_within_the_cap(
 
 
 async def test_graphql_retry_after_beyond_the_cap_stops_and_reports(
-        session: aiohttp.ClientSession) -> None:
+        session: HttpClient) -> None:
     fake = _world()
     fake.script.append((403, {"Retry-After": "3600"}))
     pacer = Pacer(cap=2.0)
@@ -180,7 +181,7 @@ async def test_graphql_retry_after_beyond_the_cap_stops_and_reports(
     assert "2 repositories not checked" in batch.notes[0]
 
 
-async def test_bad_token_stops_with_a_clear_note(session: aiohttp.ClientSession) -> None:
+async def test_bad_token_stops_with_a_clear_note(session: HttpClient) -> None:
     async with serve(_world()) as fake:
         batch = await GitHubProvider(_config(fake, token="wrong"), _limits()).fetch(
             session, [LINKS["plain"]])
@@ -189,7 +190,7 @@ async def test_bad_token_stops_with_a_clear_note(session: aiohttp.ClientSession)
 
 
 async def test_rest_etags_make_the_second_run_free(
-        session: aiohttp.ClientSession, tmp_path: Path) -> None:
+        session: HttpClient, tmp_path: Path) -> None:
     urls = [LINKS["plain"], LINKS["archived"], LINKS["master"]]
     with SQLiteStore(tmp_path / "state.sqlite") as store:
         async with serve(_world()) as fake:
@@ -207,7 +208,7 @@ async def test_rest_etags_make_the_second_run_free(
 
 
 async def test_rest_rate_limit_exhaustion_stops_and_keeps_results(
-        session: aiohttp.ClientSession) -> None:
+        session: HttpClient) -> None:
     fake = FakeGitHub(repos=[FakeRepo("o", f"r{i}") for i in range(10)], rest_limit=4)
     urls = [f"https://github.com/o/r{i}" for i in range(10)]
     pacer = Pacer(cap=1.0)
@@ -224,7 +225,7 @@ async def test_rest_rate_limit_exhaustion_stops_and_keeps_results(
 
 
 async def test_rest_403_rate_limit_mid_run_is_waited_out_when_short(
-        session: aiohttp.ClientSession) -> None:
+        session: HttpClient) -> None:
     fake = FakeGitHub(repos=[FakeRepo("o", f"r{i}") for i in range(3)])
     fake.script.append((403, {"X-RateLimit-Remaining": "0", "Retry-After": "1"}))
     pacer, slept = recording_pacer(cap=5.0)
@@ -248,7 +249,7 @@ GARBLED = {
 
 @pytest.mark.parametrize("kind", list(GARBLED))
 async def test_graphql_unusable_answers_become_a_note_not_a_crash(
-        kind: str, session: aiohttp.ClientSession) -> None:
+        kind: str, session: HttpClient) -> None:
     fake = _world()
     fake.script_body(GARBLED[kind], times=10)
     async with serve(fake):
@@ -261,7 +262,7 @@ async def test_graphql_unusable_answers_become_a_note_not_a_crash(
 
 
 async def test_graphql_transient_unusable_answer_is_retried(
-        session: aiohttp.ClientSession) -> None:
+        session: HttpClient) -> None:
     fake = _world()
     fake.script_body(GARBLED["html-with-200"], times=2, content_type="text/html")
     async with serve(fake):
@@ -272,7 +273,7 @@ async def test_graphql_transient_unusable_answer_is_retried(
 
 
 async def test_graphql_repository_nodes_of_the_wrong_shape_fail_alone(
-        session: aiohttp.ClientSession) -> None:
+        session: HttpClient) -> None:
     fake = _world()
     fake.script_body('{"data": {"r0": "x", "r1": {"nameWithOwner": "dave/books", '
                      '"defaultBranchRef": "main"}, "r2": {"nameWithOwner": "erin/keeps-master",'
@@ -288,7 +289,7 @@ async def test_graphql_repository_nodes_of_the_wrong_shape_fail_alone(
 
 @pytest.mark.parametrize("kind", ["malformed-json", "html-with-200"])
 async def test_rest_unusable_answers_are_retried_never_cached_and_noted_per_repository(
-        kind: str, session: aiohttp.ClientSession, tmp_path: Path) -> None:
+        kind: str, session: HttpClient, tmp_path: Path) -> None:
     body = GARBLED[kind]
     fake = _world()
     fake.script_body(body, times=3)
@@ -306,7 +307,7 @@ async def test_rest_unusable_answers_are_retried_never_cached_and_noted_per_repo
 
 
 async def test_rest_repository_of_the_wrong_shape_is_failed_not_a_crash(
-        session: aiohttp.ClientSession) -> None:
+        session: HttpClient) -> None:
     fake = _world()
     fake.script_body('{"full_name": "alice/tool", "license": "MIT"}')
     fake.script_body('[1, 2]')

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
+from urllib.parse import urlsplit
 
-import aiohttp
 import pytest
 
+from curatorbot.http.client import HttpClient
+from curatorbot.http.guard import StaticResolver
 from curatorbot.metadata.base import MetadataBatch, Provider
 from curatorbot.metadata.github import GitHubProvider
 from curatorbot.metadata.registry import (
@@ -17,6 +19,7 @@ from curatorbot.metadata.registry import (
     collect_metadata,
 )
 from curatorbot.metadata.youtube import YouTubeConfig, YouTubeProvider, canonical_url
+from curatorbot.settings import Settings
 from tests.fakes.github import FakeGitHub, FakeRepo, serve
 from tests.fakes.oembed import FakeOEmbed
 from tests.fakes.oembed import serve as serve_oembed
@@ -53,7 +56,7 @@ async def test_oembed_tells_removed_videos(oembed: FakeOEmbed) -> None:
             "https://youtu.be/gonegonegon", "https://youtu.be/privateprvt",
             "https://youtu.be/blockedblck", "https://www.youtube.com/playlist?list=PLplaylist01",
             "https://youtu.be/flakyflakyy"]
-    async with aiohttp.ClientSession() as session:
+    async with HttpClient(Settings()) as session:
         batch = await provider.fetch(session, urls)
     links = batch.links
     assert links[urls[0]].title == "Video aaaaaaaaaaa & more" and not links[urls[0]].gone
@@ -72,7 +75,7 @@ class Exploding:
     def matches(self, url: str) -> bool:
         return url.startswith("https://boom.invalid/")
 
-    async def fetch(self, session: aiohttp.ClientSession, urls: Sequence[str]) -> MetadataBatch:
+    async def fetch(self, client: HttpClient, urls: Sequence[str]) -> MetadataBatch:
         raise RuntimeError("kaput")
 
 
@@ -87,7 +90,7 @@ async def test_collect_routes_urls_and_survives_a_failing_provider(
         providers: list[Provider] = [github, youtube, Exploding()]
         urls = ["https://github.com/o/r", "https://youtu.be/gonegonegon",
                 "https://boom.invalid/x", "https://example.invalid/page"]
-        batch = await collect_metadata(urls, providers)
+        batch = await collect_metadata(urls, providers, HttpClient(Settings()))
     assert batch.links["https://github.com/o/r"].repo is not None
     assert batch.links["https://youtu.be/gonegonegon"].gone
     assert batch.links["https://boom.invalid/x"].error == (
@@ -102,3 +105,20 @@ def test_registry_builds_every_provider() -> None:
     assert len(providers) == len(REGISTRY)
     assert {p.name for p in providers} == {"github", "youtube"}
     assert all(isinstance(p, Provider) for p in providers)
+
+
+async def test_providers_ask_through_the_runs_client(oembed: FakeOEmbed) -> None:
+    """A provider's requests go through the run's HttpClient: `--resolve` names its
+    endpoint, and the private-address guard refuses it unless --allow-private."""
+    port = urlsplit(oembed.url).port
+    provider = YouTubeProvider(YouTubeConfig(oembed_url=f"http://oembed.test:{port}/oembed",
+                                             backoff=0.0, retries=0))
+    resolver = StaticResolver({"oembed.test": "127.0.0.1"})
+    video = "https://youtu.be/aaaaaaaaaaa"
+    async with HttpClient(Settings(allow_private=True), resolver=resolver) as client:
+        named = await provider.fetch(client, [video])
+    assert named.links[video].title == "Video aaaaaaaaaaa & more"
+    async with HttpClient(Settings(), resolver=resolver) as client:
+        guarded = await provider.fetch(client, [video])
+    assert guarded.links[video].error is not None
+    assert "non-public address" in guarded.links[video].error

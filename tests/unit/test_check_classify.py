@@ -11,7 +11,7 @@ from curatorbot.check.classify import (
     classify_answer,
 )
 from curatorbot.check.targets import UrlRules, collect
-from curatorbot.http_headers import parse_retry_after
+from curatorbot.http.headers import parse_retry_after
 from curatorbot.metadata.html import extract_title
 from curatorbot.results import Status
 from curatorbot.settings import Settings
@@ -23,6 +23,15 @@ def test_retry_after_seconds_and_http_date() -> None:
     assert parse_retry_after("Wed, 01 Jan 2025 12:00:30 GMT", now) == 30.0
     assert parse_retry_after("Wed, 01 Jan 2025 11:00:00 GMT", now) == 0.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_malformed_retry_after_is_none_so_the_backoff_applies() -> None:
+    # RFC 9110: delta-seconds are digits only; anything else is no Retry-After at all.
+    for value in ("3s", "1.5", "-1", "+5", "1e3", "1_0", "inf", "nan", "", "  ",
+                  "1970-01-01T00:00:10.000Z", "tomorrow"):
+        assert parse_retry_after(value) is None, value
+    assert parse_retry_after(" 7 ") == 7.0 and parse_retry_after("0") == 0.0
+    assert parse_retry_after("9" * 5000) == 86_400.0  # capped at a day, not an overflow
 
 
 def test_bot_signs() -> None:
@@ -45,7 +54,17 @@ def test_classification_table() -> None:
     assert classify_answer(Answer(403), accept, permanent=False)[0] is Status.BLOCKED
     assert classify_answer(Answer(429), accept, permanent=False)[0] is Status.BLOCKED
     assert classify_answer(Answer(502), accept, permanent=False)[0] is Status.ERROR
+    # A 503 that persists is an outage (error); with bot-wall signs it is a refusal.
+    assert classify_answer(Answer(503), accept, permanent=False)[0] is Status.ERROR
+    assert classify_answer(Answer(503, bot_sign="captcha page"), accept,
+                           permanent=False)[0] is Status.BLOCKED
     assert classify_answer(Answer(401), accept, permanent=False)[0] is Status.ERROR
+
+
+def test_every_5xx_but_501_and_505_is_transient() -> None:
+    transient = [code for code in range(100, 600) if Answer(code).transient]
+    assert transient == [408, 429, 500, *range(502, 505), *range(506, 600)]
+    assert not Answer(503, bot_sign="captcha page").transient
 
 
 def test_url_rules_include_wins_over_exclude() -> None:

@@ -14,7 +14,7 @@ import requests
 from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
-from curatorbot.check.netguard import GuardedResolver, StaticResolver, parse_resolve
+from curatorbot.http.guard import GuardedResolver, StaticResolver, parse_resolve
 
 
 def test_the_guard_refuses_names_and_allows_literals() -> None:

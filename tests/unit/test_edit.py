@@ -141,3 +141,25 @@ def test_bad_paths_raise() -> None:
         apply_edits(DOC, [Edit(("sections", 5, "title"), "x")])
     with pytest.raises(EditError):
         apply_edits(DOC, [Edit(("sections", 0, "title", "x"), "x")])
+
+
+def test_span_edits_replace_only_the_named_characters() -> None:
+    from curatorbot.catalog.edit import apply_span_edits
+
+    text = "- [a](https://a.example/x) and [b](https://b.example/)\n"
+    a = text.index("https://a.example/x")
+    b = text.index("https://b.example/")
+    edits = [Edit(("span", b, b + len("https://b.example/")), "https://c.example/"),
+             Edit(("span", a, a + len("https://a.example/x")), "https://a.example/y")]
+    assert apply_span_edits(text, edits) == \
+        "- [a](https://a.example/y) and [b](https://c.example/)\n"
+    assert apply_span_edits(text, []) == text
+
+
+@pytest.mark.parametrize("path", [("span", 3, 2), ("span", 0, 999), ("sections", 0),
+                                  ("span", 0, 12)])
+def test_span_edits_refuse_spans_that_hold_no_url(path: tuple[str | int, ...]) -> None:
+    from curatorbot.catalog.edit import apply_span_edits
+
+    with pytest.raises(EditError):
+        apply_span_edits("- [a](https://a.example/x)\n", [Edit(path, "https://b.example/")])

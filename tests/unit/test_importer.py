@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from curatorbot.catalog import Catalog, parse_catalog
 from curatorbot.catalog.importer import (
-    ImportedLink,
     ImportResult,
     guess_kind,
     import_markdown,
@@ -21,6 +20,7 @@ from curatorbot.catalog.importer import (
     url_kind,
     yaml_scalar,
 )
+from curatorbot.catalog.markdown import MdLink
 from curatorbot.errors import CatalogError
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "ml-resources.md"
@@ -70,7 +70,13 @@ def test_seed_structure_title_credit_and_people() -> None:
     assert catalog.entry("gaussian-process-summer-school-gpss").title == \
         "Gaussian Process Summer School (GPSS)"
     assert catalog.entry("university-courses-2").title == "University Courses"
-    assert all(entry.summary == "" for entry in catalog.entries())
+    # Descriptions are kept verbatim as summaries, inline Markdown and all.
+    assert fast.summary.startswith("This is a course which does zero - to - ML expert")
+    assert "Fast.ai is a [huge community](https://forums.fast.ai/) of" in fast.summary
+    assert catalog.entry("data-driven-science-and-engineering").summary.endswith(
+        "I am always keeping an eye out for new stuff here.")
+    assert sum(1 for entry in catalog.entries() if entry.summary) == \
+        len(list(catalog.entries()))
     assert all(entry.tags == () for entry in catalog.entries())
 
 
@@ -111,7 +117,13 @@ Intro text.
     assert entries[1].kind == "repository"
     assert [lk.url for lk in entries[3].links] == ["https://delta.example.invalid",
                                                    "https://delta.example.invalid/bare"]
-    assert result.warnings == ()
+    assert [e.summary for e in entries] == [
+        "Does things. See [docs](https://alpha.example.invalid/docs).", "a repository",
+        "bold link", "and https://delta.example.invalid/bare."]
+    assert catalog.description == "Intro text."
+    # One word per kind of guess, not one per entry.
+    assert result.warnings == ("list.md: guessed: list items that open with text take that "
+                               "text as their title (`- Title: [link](url)`)",)
 
 
 def test_bold_paragraph_entries_with_people_and_quote_description() -> None:
@@ -138,7 +150,9 @@ More text about it with <https://auto.example.invalid/x>.
                                             "https://auto.example.invalid/x"]
     result = import_markdown(text)
     assert "# from the source: Practical+Code" in result.text
-    assert result.text.count("  # summary: TODO\n") == 2
+    assert deep.summary == "A description with [a talk](https://talk.example.invalid/v) " \
+                           "inside. **Note**: not an entry."
+    assert org.summary == "More text about it with <https://auto.example.invalid/x>."
 
 
 def test_details_blocks_comments_and_reference_links() -> None:
@@ -166,14 +180,16 @@ still hidden -->
 """
     result, catalog = imported(text)
     urls = [lk.url for lk in catalog.links()]
-    assert urls == ["https://inside.example.invalid/", "https://ref.example.invalid/one",
+    assert urls == ["https://summary.example.invalid/", "https://inside.example.invalid/",
+                    "https://ref.example.invalid/one",
                     "https://ref.example.invalid/two", "https://ref.example.invalid/three",
                     "https://html.example.invalid/page"]
-    titles = [e.title for e in catalog.entries()]
-    assert titles[:3] == ["Inside", "Ref Entry", "Shortcut"]
-    assert titles[3] == "html.example.invalid"  # a link outside any entry: its own entry
-    assert any("stands outside any entry" in w for w in result.warnings)
-    assert "hidden" not in result.text and "summary.example" not in result.text
+    entries = list(catalog.entries())
+    # The <summary> line names the entry; the list inside the details is its links.
+    assert [e.title for e in entries] == ["nor a link", "Ref Entry", "Shortcut", "html link"]
+    assert entries[1].summary == "uses a reference"
+    assert [len(e.links) for e in entries] == [2, 1, 2, 1]
+    assert "hidden" not in result.text
 
 
 def test_headings_nest_by_level_and_ids_are_unique() -> None:
@@ -219,10 +235,9 @@ def test_non_http_links_are_skipped_with_a_warning_and_anchors_silently() -> Non
 """
     result, catalog = imported(text)
     assert [lk.url for lk in catalog.links()] == ["https://good.example.invalid/"]
-    assert result.warnings == (
-        "list.md:3: skipped link 'mailto:someone@example.invalid' (not an http(s) URL)",
-        "list.md:3: skipped link './other.md' (not an http(s) URL)",
-    )
+    assert result.warnings == ()  # an item without any http(s) link is not an entry
+    result, catalog = imported("- [Good](https://good.example.invalid/) | [Rel](./other.md)\n")
+    assert result.warnings == ("list.md:1: skipped link './other.md' (not an http(s) URL)",)
 
 
 def test_links_the_catalog_would_refuse_are_skipped_saying_why() -> None:
@@ -271,7 +286,7 @@ def test_output_is_deterministic_and_readable() -> None:
     first = import_markdown(text, "ml-resources.md").text
     assert first == import_markdown(text, "ml-resources.md").text
     assert first.startswith("# Imported by `curatorbot import` from ml-resources.md.\n")
-    assert "summar" in first.splitlines()[1]
+    assert "summaries" in first.splitlines()[1].lower()
     assert "\n  - id: courses\n    title: Courses\n    entries:\n      - id: " in first
     assert first.endswith("\n") and not first.endswith("\n\n")
 
@@ -335,7 +350,7 @@ def test_url_kind(url: str, kind: str) -> None:
     ("Stuff", "webpage", "https://lms.example.invalid/course/index.php", "course"),
 ])
 def test_guess_kind(title: str, label: str, url: str, kind: str) -> None:
-    assert guess_kind(title, [ImportedLink(url, label)]) == kind
+    assert guess_kind(title, [MdLink(url, 1, None, label)]) == kind
 
 
 def test_slugify() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
+from curatorbot.http.ratelimit import Pacer, RateGate, RateLimit, Stop
 
 
 def _gate(cap: float, default_wait: float = 0.0) -> tuple[RateGate, list[float]]:

@@ -128,7 +128,7 @@ def test_page_has_title_credit_toc_and_sections_by_depth() -> None:
 
 
 def test_entry_shows_title_people_kind_tags_summary_and_links() -> None:
-    page = render_markdown(parse_catalog(CATALOG))
+    page = render_markdown(parse_catalog(CATALOG), style="cards")
     assert ("- **Practical Deep Learning** — Ann Smith, Bob Jones · Fast.ai\\\n"
             "  *course* · tags: practical, code-first\\\n"
             "  Builds models first, theory later.\n"
@@ -142,9 +142,9 @@ def test_entry_shows_title_people_kind_tags_summary_and_links() -> None:
 
 def test_markdown_in_catalog_text_cannot_break_the_page() -> None:
     catalog = parse_catalog(CATALOG)
-    seen = _read(render_markdown(catalog))
+    seen = _read(render_markdown(catalog, style="cards"))
     tricky = catalog.entry("tricky")
-    rendered = MarkdownIt("commonmark").render(render_markdown(catalog))
+    rendered = MarkdownIt("commonmark").render(render_markdown(catalog, style="cards"))
     assert f"<strong>{html.escape(tricky.title, quote=False)}</strong>" in rendered
     assert "<script>" not in rendered
     assert "- starts like a list item" in rendered  # the summary stays text, not a list
@@ -193,7 +193,7 @@ sections:
 
 
 def test_bot_data_shows_as_compact_badges_after_the_link() -> None:
-    page = render_markdown(parse_catalog(BOT_CATALOG))
+    page = render_markdown(parse_catalog(BOT_CATALOG), style="cards")
     assert ('  - [code](https://github.example.invalid/o/r "The \\"real\\" title")'
             " — ★ 1.2k · pushed 2025-03 · archived\n") in page
     assert "  - [gone.example.invalid](https://gone.example.invalid/) — dead since 2026-01-02\n" \
@@ -205,7 +205,8 @@ def test_bot_data_shows_as_compact_badges_after_the_link() -> None:
 
 
 def test_badge_seam_can_be_replaced() -> None:
-    page = render_markdown(parse_catalog(BOT_CATALOG), badges=lambda link: [f"#{link.index}"])
+    page = render_markdown(parse_catalog(BOT_CATALOG), badges=lambda link: [f"#{link.index}"],
+                           style="cards")
     assert "  - [fresh.example.invalid](https://fresh.example.invalid/) — \\#3\n" in page
 
 

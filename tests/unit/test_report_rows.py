@@ -9,10 +9,9 @@ import pytest
 from curatorbot.catalog.model import Link
 from curatorbot.check import collect
 from curatorbot.check.classify import Kind
-from curatorbot.check.outcome import CheckReport, HostOutage
 from curatorbot.report import render
 from curatorbot.report.rows import outage_lines
-from curatorbot.results import LinkResult, Status
+from curatorbot.results import CheckReport, HostOutage, LinkResult, Status
 
 
 def outage_report() -> CheckReport:

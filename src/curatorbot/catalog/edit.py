@@ -7,6 +7,10 @@ endings and unicode. The text is parsed once (safe composer, which keeps each no
 character offsets); all edits become splices, and the new text is joined in one pass.
 `read_raw(..., for_writing=True)` reads a catalog to rewrite and `RawCatalog.write` writes it
 back, compare-and-swap, through `curatorbot.files.GuardedFile`.
+
+A Markdown catalog has no tree to address: its edits name the characters of a URL,
+`(SPAN, start, end)` (`Link.span`), and `apply_span_edits` splices them the same way,
+after checking that each span still holds a URL.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 import yaml
 
 from curatorbot.catalog.load import compose, decode_text, read_bytes
+from curatorbot.catalog.model import SPAN
 from curatorbot.files import GuardedFile
 
 Path = tuple[str | int, ...]
@@ -96,8 +101,12 @@ def apply_edits(text: str, edits: Sequence[Edit], name: str = "catalog.yaml") ->
         _nest(tree, edit.path[depth:], edit.value)
     for node, tree in inserts.values():
         splices.append(_insert_splice(text, node, tree, newline, len(splices) + len(edits)))
-    # One pass, front to back: splices never overlap; at one start, inserts keep their
-    # order and go before a span removed there.
+    return _join(text, splices)
+
+
+def _join(text: str, splices: list[_Splice]) -> str:
+    """`text` with `splices` made, in one pass front to back: splices never overlap; at one
+    start, inserts keep their order and go before a span removed there."""
     parts: list[str] = []
     pos = 0
     for splice in sorted(splices, key=lambda s: (s.start, s.end, s.order)):
@@ -105,6 +114,26 @@ def apply_edits(text: str, edits: Sequence[Edit], name: str = "catalog.yaml") ->
         pos = splice.end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def apply_span_edits(text: str, edits: Sequence[Edit]) -> str:
+    """`text` with the characters each `(SPAN, start, end)` edit names replaced by its value
+    (a URL); every other character stays. EditError for a span that does not fit."""
+    splices: list[_Splice] = []
+    last = -1
+    for order, edit in sorted(enumerate(edits), key=lambda pair: pair[1].path[1:]):
+        if len(edit.path) != 3 or edit.path[0] != SPAN:
+            raise EditError(f"{_show(edit.path)} is not a span of the text")
+        start, end = edit.path[1], edit.path[2]
+        if not (isinstance(start, int) and isinstance(end, int) and last <= start < end
+                <= len(text)) or any(c.isspace() for c in text[start:end]):
+            raise EditError(f"{_show(edit.path)} does not hold a URL of this text")
+        if not isinstance(edit.value, str) or not edit.value or \
+                any(c.isspace() for c in edit.value):
+            raise EditError(f"{edit.value!r} cannot replace a URL")
+        splices.append(_Splice(start, end, edit.value, order))
+        last = end
+    return _join(text, splices)
 
 
 def _show(path: Path) -> str:

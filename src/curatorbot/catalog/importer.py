@@ -1,21 +1,17 @@
 """Turning a Markdown link list (an awesome list, a reading list) into catalog YAML.
 
-The pipeline, each step a function below:
-
-    text ─ normalise (BOM, CRLF) ─ front matter out ─ <details>/<summary> lines out
-         ─ markdown-it (CommonMark + tables) ─ blocks (heading, item, row, para, quote, html)
-         ─ _Builder: sections by heading level, entries, links ─ emit_yaml ─ catalog text
-
-Entries come from list items (and table rows) that hold links (`- [Title](url) - text`) and
-from paragraphs that open with a bold title (`**Title** - Author - [label](url) | ...`), whose
-following paragraphs and quote blocks are their description. Every http(s) link of the
-document lands in some entry: links in a description become extra links of that entry, and a
-link outside any entry becomes an entry of its own. Descriptions are never copied into
-`summary` (a summary is written by a person, in their own words); the YAML carries a
-`# summary: TODO` line instead. Links inside HTML comments and code are not links.
+The list is read by `catalog.markdown.read_markdown` (the one Markdown reader, shared with
+Markdown catalogs; its docstring maps every shape to what it becomes). This module keeps
+what the maintainer wrote and writes it as YAML: each entry's description becomes its
+`summary` verbatim (inline Markdown as written), short-label table columns and trailing code
+spans its `tags`, text between a bold title and its links its authors or provider. Links
+outside entries (badges of the list, navigation, prose) are checked in a Markdown catalog
+but are not entries: the import says how many it left out. Where the reader had to guess,
+the import says so once per kind of guess.
 
 URLs pass through a `clean` hook (default: strip white space) so the caller can unwrap
-redirect wrappers and drop tracking parameters before they reach the catalog.
+redirect wrappers and drop tracking parameters before they reach the catalog. A credit line
+written by `render` (`*Based on ...*`) becomes the catalog's `source` again.
 """
 
 from __future__ import annotations
@@ -24,73 +20,45 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.parser_block import ParserBlock
-from markdown_it.rules_block import StateBlock
-from markdown_it.token import Token
 
 from curatorbot.catalog.edit import plain_ok
 from curatorbot.catalog.load import url_problem
-from curatorbot.catalog.render import default_label
+from curatorbot.catalog.markdown import (
+    MAX_NESTING,
+    MdDocument,
+    MdEntry,
+    MdLink,
+    MdSection,
+    TooDeep,
+    read_markdown,
+)
+from curatorbot.catalog.model import Source
+from curatorbot.catalog.render import credit_line, default_label
 from curatorbot.errors import CatalogError
 
 CleanFn = Callable[[str], str]
 
 _SLUG_MAX = 60
-_ORG_WORDS = re.compile(
-    r"\b(universit\w*|institut\w*|inc|ltd|llc|lab|labs|foundation|sponsored|team|school|"
-    r"academy|society|community|project|press|group|center|centre)\b", re.IGNORECASE)
-_BARE_URL = re.compile(r"(?<![\w/])https?://[^\s<>\"'`]+")
-_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-# Possessive `\s*+`: backtracking between neighbouring `\s*` would take polynomial time on a
-# deeply indented line.
-_DETAILS_LINE = re.compile(
-    r"^\s*+(?:<details\b[^>]*>)?\s*+(?:<summary\b[^>]*>.*?</summary>)?\s*+(?:</details>)?\s*+$",
-    re.IGNORECASE)
-_SUMMARY_OPEN = re.compile(r"^\s*+(?:<details\b[^>]*>)?\s*+<summary\b", re.IGNORECASE)
-_SUMMARY_CLOSE = re.compile(r"</summary>", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s[-–—|]+\s")
 _BOOK = re.compile(r"(?<!note)(?<!face)books?")
+_CREDIT = re.compile(r"^\*Based on (?:\[(?P<t1>.+?)\]\((?:<(?P<url2>[^>\s]+)>|"
+                     r"(?P<url>(?:[^()\s]|\([^()\s]*\))+))\)|(?P<t2>.+?))"
+                     r"(?: by (?P<author>.+))?$")
+_LICENSED = re.compile(r", licensed (?P<license>(?:[^.]|\.(?! |\*$))+)\.(?: (?P<note>.+))?\*$")
+_NOTE = re.compile(r"\.(?: (?P<note>.+))?\*$")
 
 
-@dataclass
-class ImportedLink:
-    """A link found in the document, already cleaned and checked to be http(s)."""
+class LinkLike(Protocol):
+    """What kind guessing reads of a link."""
 
-    url: str
-    label: str
+    @property
+    def url(self) -> str: ...
 
-
-@dataclass
-class ImportedEntry:
-    """An entry being built; `notes` are source remarks kept as YAML comments."""
-
-    title: str
-    line: int
-    links: list[ImportedLink] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    provider: str = ""
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportedSection:
-    """A heading and what stands under it."""
-
-    title: str
-    level: int
-    entries: list[ImportedEntry] = field(default_factory=list)
-    sections: list[ImportedSection] = field(default_factory=list)
-
-    def is_empty(self) -> bool:
-        return not self.entries and not self.sections
+    @property
+    def label(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -112,28 +80,31 @@ def strip_url(url: str) -> str:
 def import_markdown(text: str, name: str = "list.md", *, clean: CleanFn = strip_url
                     ) -> ImportResult:
     """Catalog YAML for a Markdown link list. CatalogError when there is nothing to import."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if not text.removeprefix("\ufeff").strip():
         raise CatalogError(f"{name}: the file is empty; import expects a Markdown list of "
                            "links such as '- [Title](https://...) - description'")
-    warnings: list[str] = []
-    meta, body = split_front_matter(text, name, warnings)
     try:
-        blocks = list(_blocks(_parser().parse(_drop_details_tags(body))))
+        doc = read_markdown(text, name)
     except TooDeep as exc:
         raise CatalogError(f"{name}:{exc.line}: lists or quotes nested too deep for import "
                            f"(over {MAX_NESTING} levels: a list level counts 2, a quote 1); "
                            "flatten them") from None
-    builder = _Builder(name, clean, warnings)
-    builder.run(blocks)
-    sections = builder.finish()
+    warnings = [f"{name}:{line}: {message}" for line, message in doc.problems
+                if "front matter" in message]
+    converter = _Converter(name, clean, warnings)
+    sections = converter.sections(doc)
     entries = [e for s in sections for e in _walk_entries(s)]
     if not entries:
         raise CatalogError(f"{name}: no http(s) links found; import expects a Markdown list "
                            "of links such as '- [Title](https://...) - description'")
-    title = _meta_text(meta.get("title")) or builder.doc_title or PurePath(name).stem
-    source = _source(meta, title, name)
-    yaml_text = emit_yaml(title, source, sections, PurePath(name).name)
+    warnings.extend(f"{name}:{line}: {message}" for line, message in doc.problems
+                    if "front matter" not in message)
+    converter.report_loose(doc)
+    warnings.extend(f"{name}: guessed: {guess}" for guess in doc.guesses)
+    description, source = _intro(doc)
+    title = _meta_text(doc.meta.get("title")) or doc.title or PurePath(name).stem
+    source = _front_matter_source(doc.meta, title) or source
+    yaml_text = emit_yaml(title, source, sections, PurePath(name).name, description)
     return ImportResult(
         text=yaml_text,
         warnings=tuple(warnings),
@@ -143,451 +114,138 @@ def import_markdown(text: str, name: str = "list.md", *, clean: CleanFn = strip_
     )
 
 
-# -- reading the document ----------------------------------------------------------------
-
-def split_front_matter(text: str, name: str, warnings: list[str]
-                       ) -> tuple[dict[str, Any], str]:
-    """YAML front matter (`---` ... `---` at the top) and the body, front matter blanked."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}, text
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            break
-    else:
-        return {}, text
-    meta: Any = None
-    try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError:
-        warnings.append(f"{name}:1: the front matter is not valid YAML; ignored")
-    body = "\n" * (end + 1) + "\n".join(lines[end + 1:])
-    return (meta if isinstance(meta, dict) else {}), body
-
-
-def _drop_details_tags(text: str) -> str:
-    """Blank the <details>/<summary> lines (keeping line numbers) so what is inside a
-    <details> block is read as Markdown, whatever blank lines surround it."""
-    lines = text.split("\n")
-    in_summary = False
-    for i, line in enumerate(lines):
-        if in_summary:
-            in_summary = not _SUMMARY_CLOSE.search(line)
-            lines[i] = ""
-        elif line.strip() and _DETAILS_LINE.match(line):
-            lines[i] = ""
-        elif _SUMMARY_OPEN.match(line) and not _SUMMARY_CLOSE.search(line):
-            in_summary = True
-            lines[i] = ""
-    return "\n".join(lines)
-
-
-# How deep lists and quotes may nest, in markdown-it's levels (a list level counts two:
-# the list and its item; a quote one). markdown-it parses nested blocks by recursion and
-# silently drops what lies deeper than its limit, so deeper text is refused (exit 3).
-MAX_NESTING = 100
-
-
-class _Parser(MarkdownIt):
-    """CommonMark with tables; link destinations kept as written (no percent-encoding);
-    nesting deeper than MAX_NESTING refused instead of dropped."""
-
-    def __init__(self) -> None:
-        super().__init__("commonmark", options_update={"maxNesting": MAX_NESTING})
-        blocks = _NestingBlocks()
-        blocks.ruler = self.block.ruler  # the preset's rules, as configured
-        self.block = blocks
-
-    def normalizeLink(self, url: str) -> str:
-        return url
-
-
-class TooDeep(Exception):
-    """Markdown nested deeper than MAX_NESTING at `line` (1-based)."""
-
-    def __init__(self, line: int) -> None:
-        super().__init__(line)
-        self.line = line
-
-
-class _NestingBlocks(ParserBlock):
-    """markdown-it's block parser, raising TooDeep where it would skip nested content."""
-
-    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
-        line = state.skipEmptyLines(startLine)
-        if state.level >= MAX_NESTING and line < endLine and \
-                state.sCount[line] >= state.blkIndent:
-            raise TooDeep(line + 1)
-        super().tokenize(state, startLine, endLine)
-
-
-def _parser() -> MarkdownIt:
-    return _Parser().enable(["table", "strikethrough"])
-
-
-@dataclass
-class _Block:
-    kind: str  # heading | item | row | para | quote | html | hr
-    line: int
-    inlines: list[Token] = field(default_factory=list)
-    level: int = 0
-    html: str = ""
-
-
-def _blocks(tokens: Sequence[Token]) -> Iterator[_Block]:
-    """The document's blocks in order; all inline parts of one list item or table row are
-    gathered into that item's block (nested items get blocks of their own)."""
-    stack: list[Token] = []
-    grouped: dict[int, _Block] = {}
-    for tok in tokens:
-        if tok.nesting == 1:
-            stack.append(tok)
-            continue
-        if tok.nesting == -1:
-            stack.pop()
-            continue
-        line = tok.map[0] + 1 if tok.map else (stack[-1].map[0] + 1 if stack and
-                                               stack[-1].map else 1)
-        if tok.type == "hr":
-            yield _Block("hr", line)
-        elif tok.type == "html_block":
-            yield _Block("html", line, html=tok.content)
-        elif tok.type == "inline":
-            owner = _owner(stack)
-            if owner is None:
-                kind = "quote" if any(t.type == "blockquote_open" for t in stack) else "para"
-                yield _Block(kind, line, [tok])
-            elif owner.type == "heading_open":
-                yield _Block("heading", line, [tok], level=int(owner.tag[1]))
-            elif id(owner) in grouped:
-                grouped[id(owner)].inlines.append(tok)
-            else:
-                kind = "item" if owner.type == "list_item_open" else "row"
-                block = _Block(kind, owner.map[0] + 1 if owner.map else line, [tok])
-                grouped[id(owner)] = block
-                yield block
-
-
-def _owner(stack: Sequence[Token]) -> Token | None:
-    for tok in reversed(stack):
-        if tok.type in ("heading_open", "list_item_open", "tr_open"):
-            return tok
-    return None
-
-
-# -- inline text -------------------------------------------------------------------------
-
-def _inline_text(tokens: Sequence[Token], *, marks: bool) -> str:
-    """The text of inline tokens; with `marks`, emphasis marks kept and images left out,
-    else the alt text of images in their place."""
-    parts: list[str] = []
-    for tok in tokens:
-        if tok.type in ("text", "code_inline"):
-            parts.append(tok.content)
-        elif tok.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif marks and tok.type in ("em_open", "em_close", "strong_open", "strong_close"):
-            parts.append(tok.markup)
-        elif not marks and tok.type == "image":
-            parts.append(_plain(tok.children or []) or tok.content)
-    return "".join(parts)
-
-
-def _plain(tokens: Sequence[Token]) -> str:
-    """The visible text of inline tokens, on one line."""
-    return " ".join(_inline_text(tokens, marks=False).split())
-
-
-def _markup(tokens: Sequence[Token]) -> str:
-    """Inline tokens back to text with emphasis marks, to tell '*Practical*' from 'Ann'."""
-    return _inline_text(tokens, marks=True)
-
-
-@dataclass(frozen=True)
-class _RawLink:
-    href: str
-    label: str
-
-
-def _raw_links(children: Sequence[Token]) -> Iterator[_RawLink]:
-    """Every link of a run of inline tokens: Markdown links, autolinks, <a href>, bare URLs."""
-    i = 0
-    while i < len(children):
-        tok = children[i]
-        if tok.type == "link_open":
-            depth, j = 1, i + 1
-            while j < len(children) and depth:
-                depth += children[j].nesting if children[j].type.startswith("link_") else 0
-                j += 1
-            inner = children[i + 1:j - 1]
-            label = "" if tok.markup == "autolink" else _plain(inner)
-            yield _RawLink(str(tok.attrs.get("href", "")), label)
-            i = j
-            continue
-        if tok.type == "html_inline" and not tok.content.startswith("<!--"):
-            for match in _HREF.finditer(tok.content):
-                yield _RawLink(match.group(1) or match.group(2) or "", "")
-        elif tok.type == "text":
-            for match in _BARE_URL.finditer(tok.content):
-                yield _RawLink(_trim_bare_url(match.group(0)), "")
-        i += 1
-
-
-def _trim_bare_url(url: str) -> str:
-    """GFM's rule for a bare URL's end: no trailing punctuation, balanced parentheses."""
-    while url and url[-1] in ".,:;!?*_~'\"":
-        url = url[:-1]
-    while url.endswith(")") and url.count(")") > url.count("("):
-        url = url[:-1]
-    return url
-
-
-def _children(block: _Block) -> Iterator[Token]:
-    for inline in block.inlines:
-        yield from inline.children or []
-        yield Token("softbreak", "br", 0)
-
-
-# -- building the catalog ----------------------------------------------------------------
-
-class _Builder:
-    """Walks the blocks once: sections from headings, entries from items and bold titles."""
+class _Converter:
+    """From the reader's sections to what is written: clean URLs, drop what cannot be."""
 
     def __init__(self, name: str, clean: CleanFn, warnings: list[str]) -> None:
         self.name = name
         self.clean = clean
         self.warnings = warnings
-        self.root = ImportedSection("", 0)
-        self.stack: list[ImportedSection] = [self.root]
-        self.current: ImportedEntry | None = None
-        self.doc_title = ""
-        self.title_h1: _Block | None = None
+        self.own = 0
+        self.first_own = 0
 
-    def run(self, blocks: list[_Block]) -> None:
-        h1 = [b for b in blocks if b.kind == "heading" and b.level == 1]
-        if len(h1) == 1:
-            self.title_h1 = h1[0]
-            self.doc_title = _plain(list(_children(h1[0])))
-        for block in blocks:
-            getattr(self, f"on_{block.kind}")(block)
-
-    # -- blocks ------------------------------------------------------------------------
-    def on_heading(self, block: _Block) -> None:
-        self.current = None
-        if block is self.title_h1:
-            del self.stack[1:]
-            self.attach(block)
-            return
-        title = _plain(list(_children(block)))
-        if not title:
-            self.attach(block)
-            return
-        while self.stack[-1].level >= block.level and len(self.stack) > 1:
-            self.stack.pop()
-        section = ImportedSection(title, block.level)
-        self.stack[-1].sections.append(section)
-        self.stack.append(section)
-        self.attach(block)
-
-    def on_hr(self, block: _Block) -> None:
-        self.current = None
-
-    def on_item(self, block: _Block) -> None:
-        self.current = None
-        children = list(block.inlines[0].children or [])
-        links = self.links(block)
-        if not links:
-            return
-        entry = ImportedEntry(self.item_title(children, links), block.line, links)
-        self.add(entry)
-
-    on_row = on_item
-
-    def on_para(self, block: _Block) -> None:
-        children = list(block.inlines[0].children or [])
-        first = next((t for t in children if not (t.type == "text" and not t.content.strip())),
-                     None)
-        if first is None or first.type != "strong_open":
-            self.attach(block)
-            return
-        entry = self.bold_entry(children, block)
-        self.add(entry)
-        self.current = entry
-
-    def on_quote(self, block: _Block) -> None:
-        self.attach(block)
-
-    def on_html(self, block: _Block) -> None:
-        """HTML: its href attributes, and any URL written in it (Markdown is not read
-        inside an HTML block, but its links still belong to the document)."""
-        html = _HTML_COMMENT.sub("", block.html)
-        hrefs = [m.group(1) or m.group(2) or "" for m in _HREF.finditer(html)]
-        bare = [_trim_bare_url(m.group(0)) for m in _BARE_URL.finditer(html)]
-        raws = [_RawLink(href, "") for href in dict.fromkeys(hrefs + bare)]
-        self.attach_links(self.accept(raws, block.line), block.line)
-
-    # -- entries -----------------------------------------------------------------------
-    def add(self, entry: ImportedEntry) -> None:
-        self.stack[-1].entries.append(entry)
-
-    def attach(self, block: _Block) -> None:
-        self.attach_links(self.links(block), block.line)
-
-    def attach_links(self, links: list[ImportedLink], line: int) -> None:
-        """Links of a description go to the entry being described, else become entries."""
-        if self.current is not None:
-            self.current.links.extend(links)
-            return
-        for link in links:
-            title = link.label or default_label(link.url)
-            self.warnings.append(f"{self.name}:{line}: link {link.url} stands outside any "
-                                 f"entry; it became the entry '{title}'")
-            self.add(ImportedEntry(title, line, [link]))
-
-    def links(self, block: _Block) -> list[ImportedLink]:
-        return self.accept(_raw_links(list(_children(block))), block.line)
-
-    def accept(self, raws: Iterator[_RawLink] | list[_RawLink], line: int
-               ) -> list[ImportedLink]:
-        """Cleaned http(s) links; others skipped (with a warning unless a page anchor)."""
-        out: list[ImportedLink] = []
-        for raw in raws:
-            href = raw.href.strip()
-            if not href or href.startswith("#"):
-                continue
-            url = _encode_spaces(self.clean(href))
-            problem = url_problem(url)
-            if problem is not None:
-                message, detail, _hint = problem
-                reason = message.split(" ", 1)[1]  # "is not an http(s) URL": drop the verb
-                reason += f": {detail}" if detail else ""
-                self.warnings.append(f"{self.name}:{line}: skipped link '{href}' ({reason})")
-                continue
-            out.append(ImportedLink(url, raw.label))
+    def sections(self, doc: MdDocument) -> list[MdSection]:
+        """The section tree: empty sections dropped, loose top entries in a 'General'."""
+        out = [s for s in (self.section(child) for child in doc.root.sections)
+               if not _is_empty(s)]
+        root = doc.root.entries + (self.own_entries(doc.root) if not out else [])
+        top = self.entries(sorted(root, key=lambda e: e.line))
+        if top:
+            out.insert(0, MdSection("General", 1, top[0].line, entries=top))
         return out
 
-    def item_title(self, children: list[Token], links: list[ImportedLink]) -> str:
-        """A list item's title: its bold text, its first link's text, or its lead-in text."""
-        head = _until_break(children)
-        lead = _skip_blank(head)
-        if lead and lead[0].type == "strong_open":
-            title = _plain(_strong_span(lead)[0])
-        elif lead and lead[0].type == "link_open":
-            title = links[0].label
-        else:
-            first_link = next((i for i, t in enumerate(head) if t.type == "link_open"),
-                              len(head))
-            title = _plain(head[:first_link])
-        title = title.strip(" -–—:|,;")
-        return title or links[0].label or default_label(links[0].url)
+    def section(self, section: MdSection) -> MdSection:
+        children = [s for s in (self.section(c) for c in section.sections) if not _is_empty(s)]
+        entries = section.entries + self.own_entries(section)
+        entries.sort(key=lambda e: e.line)
+        return MdSection(section.title, section.level, section.line, section.description,
+                         self.entries(entries), children)
 
-    def bold_entry(self, children: list[Token], block: _Block) -> ImportedEntry:
-        """`**Title** (suffix) - Author - Provider - [label](url) | ...` and its description."""
-        head = _until_break(children)
-        title_tokens, after = _strong_span(_skip_blank(head))
-        title = _plain(title_tokens).strip(" -–—:|,;")
-        entry = ImportedEntry(title, block.line, self.links(block))
-        if any(t.type == "link_open" for t in title_tokens):
-            if not title and entry.links:
-                entry.title = entry.links[0].label
-            return entry
-        first_link = next((i for i, t in enumerate(after) if t.type == "link_open"), len(after))
-        segments = [s.strip(" :;,") for s in _SEPARATOR.split(f" {_markup(after[:first_link])} ")]
-        suffix = _unmark(segments[0]) if segments else ""
-        if suffix and len(suffix) <= 40 and len(suffix.split()) <= 6:  # '(GPSS)', not prose
-            entry.title = f"{entry.title} {suffix}".strip()
-        for segment in segments[1:]:
-            self.credit(entry, segment)
-        if not entry.title and entry.links:
-            entry.title = entry.links[0].label or default_label(entry.links[0].url)
-        return entry
+    def own_entries(self, section: MdSection) -> list[MdEntry]:
+        """Links in a section's prose (not badges, not navigation) as entries of their own."""
+        out = [MdEntry(link.label, link.line, [link]) for link in section.loose
+               if not link.role and link.url.lower().startswith(("http://", "https://"))]
+        if out:
+            self.own += len(out)
+            self.first_own = min(self.first_own or out[0].line, out[0].line)
+        return out
 
-    @staticmethod
-    def credit(entry: ImportedEntry, segment: str) -> None:
-        """One ' - '-separated piece between a bold title and its first link."""
-        text = _unmark(segment)
-        if not text:
-            return
-        emphasised = re.fullmatch(r"(\*+|_+).+\1", segment) is not None
-        if emphasised or len(text) > 60 or len(text.split()) > 8:
-            entry.notes.append(text)
-        elif _looks_like_org(text):
-            entry.provider = f"{entry.provider}, {text}" if entry.provider else text
-        else:
-            entry.authors.extend(a for a in re.split(r"\s*(?:,|&|\band\b)\s*", text) if a)
-
-    def finish(self) -> list[ImportedSection]:
-        """The section tree: entries without links dropped (with a warning), links of one
-        entry deduplicated, entries without a title named after their first link, empty
-        sections dropped, loose top entries in a 'General'."""
-        self.prune(self.root)
-        sections = list(self.root.sections)
-        if self.root.entries:
-            general = ImportedSection("General", 1, entries=self.root.entries)
-            sections.insert(0, general)
-        return sections
-
-    def prune(self, section: ImportedSection) -> None:
-        kept = []
-        for entry in section.entries:
-            unique: dict[str, ImportedLink] = {}
+    def entries(self, entries: list[MdEntry]) -> list[MdEntry]:
+        """The entries with their links cleaned and checked (one link per URL); an entry
+        left without a link is skipped, saying so."""
+        out = []
+        for entry in entries:
+            links: dict[str, MdLink] = {}
             for link in entry.links:
-                unique.setdefault(link.url, link)
-            entry.links = list(unique.values())
-            if entry.links:
-                if not entry.title:  # '**[](url)**': the catalog needs a title
-                    entry.title = entry.links[0].label or default_label(entry.links[0].url)
-                kept.append(entry)
-            else:
+                url = self.accept(link.url, link.line)
+                if url is not None:
+                    links.setdefault(url, MdLink(url, link.line, None, link.label))
+            if not links:
                 self.warnings.append(f"{self.name}:{entry.line}: '{_short(entry.title)}' has "
                                      "no http(s) link; skipped")
-        section.entries = kept
-        for child in section.sections:
-            self.prune(child)
-        section.sections = [c for c in section.sections if not c.is_empty()]
+                continue
+            first = next(iter(links.values()))
+            out.append(replace(entry, links=list(links.values()),
+                               title=entry.title or first.label or default_label(first.url)))
+        return out
+
+    def accept(self, href: str, line: int) -> str | None:
+        """The cleaned http(s) URL, or None (with a warning saying why)."""
+        url = _encode_spaces(self.clean(href.strip()))
+        problem = url_problem(url)
+        if problem is None:
+            return url
+        message, detail, _hint = problem
+        reason = message.split(" ", 1)[1]  # "is not an http(s) URL": drop the verb
+        reason += f": {detail}" if detail else ""
+        self.warnings.append(f"{self.name}:{line}: skipped link '{href}' ({reason})")
+        return None
+
+    def report_loose(self, doc: MdDocument) -> None:
+        if self.own:
+            self.warnings.append(
+                f"{self.name}:{self.first_own}: {self.own} link(s) in prose outside any list "
+                "item became entries of their own")
+        loose = [lk for s in doc.root.walk() for lk in s.loose
+                 if lk.url.lower().startswith(("http://", "https://"))
+                 and (lk.role or s is doc.root)]
+        if loose:
+            self.warnings.append(
+                f"{self.name}:{loose[0].line}: {len(loose)} link(s) outside any entry "
+                "(badges, navigation, prose) were not imported; a Markdown catalog still "
+                "checks them")
+
+
+def _intro(doc: MdDocument) -> tuple[str, dict[str, str]]:
+    """The catalog's description and a credit line `render` wrote, from the paragraphs
+    before the first section."""
+    description, source = "", dict[str, str]()
+    for text, written in doc.intro:
+        found = _credit_source(written)
+        if found and not source:
+            source = found
+        elif not description:
+            description = text
+    return description, source
+
+
+def _credit_source(written: str) -> dict[str, str]:
+    """The `source` a credit line says (`*Based on T by A, licensed L. Note*`), when
+    rendering that source gives the line back. The licence is read from the first
+    ', licensed ', so initials in a name ('J. Doe') stay in the name."""
+    values = {"title": "", "author": "", "url": "", "license": "", "note": ""}
+    head, licensed, _ = written.partition(", licensed ")
+    if licensed:
+        tail = _LICENSED.search(written, len(head))
+        if tail is None:
+            return {}
+        values["license"], values["note"] = tail["license"], tail["note"] or ""
+    else:
+        tail = _NOTE.search(written)
+        if tail is None:
+            return {}
+        head = written[:tail.start()]
+        values["note"] = tail["note"] or ""
+    match = _CREDIT.match(head)
+    if match is None:
+        return {}
+    values.update(title=match["t1"] or match["t2"] or "",
+                  url=match["url"] or match["url2"] or "",
+                  author=match["author"] or "")
+    if values["title"] == "its source" and not match["t1"]:
+        values["title"] = ""
+    values = {k: re.sub(r"\\(.)", r"\1", v) for k, v in values.items()}
+    if credit_line(Source(**values)) != written:
+        return {}
+    return {k: v for k, v in values.items() if v}
+
+
+def _is_empty(section: MdSection) -> bool:
+    return not section.entries and not section.sections
 
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def _until_break(children: list[Token]) -> list[Token]:
-    for i, tok in enumerate(children):
-        if tok.type in ("softbreak", "hardbreak"):
-            return children[:i]
-    return children
-
-
-def _skip_blank(tokens: list[Token]) -> list[Token]:
-    for i, tok in enumerate(tokens):
-        if not (tok.type == "text" and not tok.content.strip()):
-            return tokens[i:]
-    return []
-
-
-def _strong_span(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
-    """(inside, after) of the strong span that opens `tokens`."""
-    depth = 0
-    for i, tok in enumerate(tokens):
-        if tok.type == "strong_open":
-            depth += 1
-        elif tok.type == "strong_close":
-            depth -= 1
-            if depth == 0:
-                return tokens[1:i], tokens[i + 1:]
-    return tokens[1:], []
-
-
-def _unmark(text: str) -> str:
-    """Text without emphasis marks, on one line."""
-    return " ".join(re.sub(r"(\*+|_{2,}|(?<!\w)_|_(?!\w))", "", text).split())
-
-
-def _looks_like_org(text: str) -> bool:
-    """'Fast.ai', 'ECMWF Sponsored', 'DTU', 'University of X' rather than a person's name."""
-    return bool(re.search(r"\b[A-Z]{2,}\b", text)
-                or re.search(r"\w\.(ai|com|org|io|net|dev|edu)\b", text, re.IGNORECASE)
-                or _ORG_WORDS.search(text))
 
 
 def _encode_spaces(url: str) -> str:
@@ -596,7 +254,7 @@ def _encode_spaces(url: str) -> str:
 
 # -- kinds -------------------------------------------------------------------------------
 
-def guess_kind(title: str, links: Sequence[ImportedLink]) -> str:
+def guess_kind(title: str, links: Sequence[LinkLike]) -> str:
     """A first guess at an entry's kind from its title, its first URL and its labels."""
     lowered = title.lower()
     labels = " ".join(link.label.lower() for link in links)
@@ -663,7 +321,7 @@ def slugify(text: str, fallback: str = "entry") -> str:
     return slug or fallback
 
 
-class _Ids:
+class Ids:
     """Unique ids: the slug, then slug-2, slug-3..."""
 
     def __init__(self, fallback: str) -> None:
@@ -697,32 +355,35 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def emit_yaml(title: str, source: dict[str, str], sections: list[ImportedSection],
-              file_name: str) -> str:
+def emit_yaml(title: str, source: dict[str, str], sections: list[MdSection],
+              file_name: str, description: str = "") -> str:
     """The catalog as readable 2-space YAML, with comments where a person has work to do."""
     out = [
         f"# Imported by `curatorbot import` from {_comment(file_name)}.",
-        "# Summaries were not copied from the source: write a one-line summary in your own",
-        "# words for each entry (the '# summary: TODO' lines), then check kinds, authors and",
-        "# tags (kinds are guessed from titles and URLs).",
+        "# Summaries are the list's own descriptions, as written; check kinds (guessed from",
+        "# titles and URLs), authors and tags.",
         "version: 1",
         f"title: {yaml_scalar(title)}",
     ]
+    if description:
+        out.append(f"description: {yaml_scalar(description)}")
     if source:
         out.append("source:")
         out.extend(f"  {key}: {yaml_scalar(value)}" for key, value in source.items())
     out.append("sections:")
-    section_ids, entry_ids = _Ids("section"), _Ids("entry")
+    section_ids, entry_ids = Ids("section"), Ids("entry")
     for section in sections:
         _emit_section(out, section, 2, section_ids, entry_ids)
     return "\n".join(out) + "\n"
 
 
-def _emit_section(out: list[str], section: ImportedSection, indent: int, section_ids: _Ids,
-                  entry_ids: _Ids) -> None:
+def _emit_section(out: list[str], section: MdSection, indent: int, section_ids: Ids,
+                  entry_ids: Ids) -> None:
     pad = " " * indent
     out.append(f"{pad}- id: {yaml_scalar(section_ids.make(section.title))}")
     out.append(f"{pad}  title: {yaml_scalar(section.title)}")
+    if section.description:
+        out.append(f"{pad}  description: {yaml_scalar(section.description)}")
     if section.entries:
         out.append(f"{pad}  entries:")
         for entry in section.entries:
@@ -733,7 +394,7 @@ def _emit_section(out: list[str], section: ImportedSection, indent: int, section
             _emit_section(out, child, indent + 4, section_ids, entry_ids)
 
 
-def _emit_entry(out: list[str], entry: ImportedEntry, indent: int, entry_ids: _Ids) -> None:
+def _emit_entry(out: list[str], entry: MdEntry, indent: int, entry_ids: Ids) -> None:
     pad = " " * indent
     out.append(f"{pad}- id: {yaml_scalar(entry_ids.make(entry.title))}")
     out.append(f"{pad}  title: {yaml_scalar(entry.title)}")
@@ -743,9 +404,14 @@ def _emit_entry(out: list[str], entry: ImportedEntry, indent: int, entry_ids: _I
         out.extend(f"{pad}    - {yaml_scalar(author)}" for author in entry.authors)
     if entry.provider:
         out.append(f"{pad}  provider: {yaml_scalar(entry.provider)}")
-    out.append(f"{pad}  tags: []")
+    if entry.tags:
+        out.append(f"{pad}  tags:")
+        out.extend(f"{pad}    - {yaml_scalar(tag)}" for tag in entry.tags)
+    else:
+        out.append(f"{pad}  tags: []")
     out.extend(f"{pad}  # from the source: {_comment(note)}" for note in entry.notes)
-    out.append(f"{pad}  # summary: TODO")
+    if entry.summary:
+        out.append(f"{pad}  summary: {yaml_scalar(entry.summary)}")
     out.append(f"{pad}  links:")
     for link in entry.links:
         out.append(f"{pad}    - url: {yaml_scalar(link.url)}")
@@ -757,8 +423,8 @@ def _meta_text(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def _source(meta: dict[str, Any], title: str, name: str) -> dict[str, str]:
-    """The catalog's `source:` credit, from the front matter where it has one."""
+def _front_matter_source(meta: dict[str, Any], title: str) -> dict[str, str]:
+    """The catalog's `source:` credit from the front matter, when it says who or what."""
     authors = meta.get("authors", meta.get("author"))
     if isinstance(authors, str | dict):
         authors = [authors]
@@ -767,18 +433,19 @@ def _source(meta: dict[str, Any], title: str, name: str) -> dict[str, str]:
         value = author.get("name") if isinstance(author, dict) else author
         if isinstance(value, str) and value.strip():
             names.append(" ".join(value.split()))
-    source = {"title": title, "author": ", ".join(names),
-              "url": _meta_text(meta.get("url")), "license": _meta_text(meta.get("license")),
-              "note": f"Imported from {PurePath(name).name} with curatorbot import."}
-    return {key: value for key, value in source.items() if value}
+    source = {"author": ", ".join(names), "url": _meta_text(meta.get("url")),
+              "license": _meta_text(meta.get("license"))}
+    if not any(source.values()):
+        return {}
+    return {key: value for key, value in {"title": title, **source}.items() if value}
 
 
-def _walk_sections(section: ImportedSection) -> Iterator[ImportedSection]:
+def _walk_sections(section: MdSection) -> Iterator[MdSection]:
     yield section
     for child in section.sections:
         yield from _walk_sections(child)
 
 
-def _walk_entries(section: ImportedSection) -> Iterator[ImportedEntry]:
+def _walk_entries(section: MdSection) -> Iterator[MdEntry]:
     for each in _walk_sections(section):
         yield from each.entries

@@ -1,5 +1,5 @@
-"""Offline checks of a valid catalog: duplicate URLs, tracking parameters, redirect wrappers,
-IP addresses written in a non-canonical form.
+"""Offline checks of a valid catalog: links that are not http(s), duplicate URLs, tracking
+parameters, redirect wrappers, IP addresses written in a non-canonical form.
 
 `lint_catalog` returns `Finding`s in file order; findings that carry a `fix` can be applied
 with `fix_edits`, which turns them into minimal-diff edits of the link's `url:` value.
@@ -16,6 +16,7 @@ from curatorbot.urls import (
     clean_url,
     dedupe_key,
     host_key,
+    is_web_url,
     noncanonical_ip,
     strip_tracking,
     tracking_params,
@@ -49,7 +50,13 @@ def lint_catalog(catalog: Catalog) -> list[Finding]:
 
 def _hygiene(catalog: Catalog) -> Iterator[Finding]:
     for link, path in catalog.link_paths():
-        url_path = (*path, "url")
+        url_path = path if catalog.markdown else (*path, "url")  # Markdown: its span
+        if not is_web_url(link.url):
+            yield Finding(
+                "not-http", link.line, link.entry_id, link.url,
+                f"{_short(link.url)} is not an http(s) URL",
+                "link a web page (http:// or https://) or remove it; check reports it excluded")
+            continue
         canonical = noncanonical_ip(host_key(link.url))
         if canonical is not None:
             yield Finding(

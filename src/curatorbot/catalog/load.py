@@ -88,13 +88,25 @@ def check_utf8(data: bytes, name: str) -> bytes:
     return data[3:] if data.startswith(codecs.BOM_UTF8) else data
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+SETTINGS_FILE = ".curatorbot.yaml"
+
+
+def is_markdown(name: str | os.PathLike[str]) -> bool:
+    """Whether the catalog at `name` is a Markdown file (by its suffix)."""
+    return Path(name).suffix.lower() in MARKDOWN_SUFFIXES
+
+
 def load_catalog(path: str | Path, *, on_link: Callable[[Link], None] | None = None,
                  keep_entries: bool = True) -> Catalog:
-    """Read and validate a catalog file. Raises CatalogError or CatalogInvalid.
+    """Read and validate a catalog file (YAML, or Markdown for a `.md`/`.markdown` path).
+    Raises CatalogError or CatalogInvalid.
 
     The YAML parser reads the file's UTF-8 bytes directly, so a large catalog is never held
     as both bytes and text."""
     name = str(path)
+    if is_markdown(name):
+        return parse_catalog(read_text(path), name, on_link=on_link)
     return parse_catalog(check_utf8(read_bytes(path), name), name, on_link=on_link,
                          keep_entries=keep_entries)
 
@@ -110,8 +122,25 @@ def parse_catalog(text: str | bytes, name: str = "catalog.yaml", *,
     keep none), for callers that only need the links: a 100,000-link catalog then costs
     little more than its text.
     """
+    if is_markdown(name):  # README.md as the catalog: see catalog/markdown_catalog.py
+        from curatorbot.catalog.markdown_catalog import markdown_catalog
+
+        source = text.decode("utf-8-sig") if isinstance(text, bytes) else text
+        return markdown_catalog(source, name, on_link=on_link)
     builder = _Builder(name, _Events(text, name), on_link=on_link, keep_entries=keep_entries)
     return builder.catalog()
+
+
+def load_side_settings(catalog_name: str) -> dict[str, Any]:
+    """The settings of `.curatorbot.yaml` beside a Markdown catalog ({} when there is none):
+    the keys of a YAML catalog's `settings:` block, validated the same way."""
+    path = Path(catalog_name).parent / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    name = str(path)
+    text = read_text(path)
+    builder = _Builder(name, _Events(text, name))
+    return builder.settings_document()
 
 
 def compose(text: str, name: str) -> yaml.Node:
@@ -595,6 +624,23 @@ class _Builder:
             settings=settings,
         )
 
+    def settings_document(self) -> dict[str, Any]:
+        """A whole file that is one `settings:` mapping (`.curatorbot.yaml`)."""
+        events = self.events
+        events.take()  # StreamStart
+        values: dict[str, Any] = {}
+        if isinstance(events.peek(), yaml.StreamEndEvent):
+            return values
+        events.take()  # DocumentStart
+        first = events.peek()
+        if isinstance(first, yaml.ScalarEvent) and self.construct(first, report=False) is None:
+            events.take()
+        else:
+            self.settings(values)
+        if self.problems:
+            raise CatalogInvalid(self.problems)
+        return values
+
     def source(self) -> Source:
         values: dict[str, str] = {}
 
@@ -692,7 +738,7 @@ class _Builder:
         def read(key: str, line: int) -> None:
             if key == "url":
                 url = self.text(f"{what}: 'url'", required=_REQUIRED["url"])
-                problem = url_problem(url) if url else None
+                problem = url_problem(url, other_schemes=True) if url else None
                 if problem is not None:
                     message, detail, hint = problem
                     self.problem(line, f"'{url}' {message}" + (f" ({detail})" if detail else ""),
@@ -808,16 +854,18 @@ _SPACE = re.compile(r"\s")  # what str.isspace calls white space
 _PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,4})?(?:[/?#]\S*)?")
 
 
-def url_problem(url: str) -> tuple[str, str, str] | None:
-    """Why a catalog refuses `url`, or None for a usable http(s) URL.
+def url_problem(url: str, *, other_schemes: bool = False) -> tuple[str, str, str] | None:
+    """Why `url` is refused, or None for a usable http(s) URL; with `other_schemes` (the
+    catalog), an absolute URL of another scheme (`mailto:`, `ftp:`, `data:`) is usable too:
+    `lint` flags it and `check` reports it `excluded`, so one such link never stops the run.
 
     (message, detail, hint): what is wrong, said after the URL and opening with its verb
     ("is not an http(s) URL"); the parser's own complaint when it could not read the URL at
     all, else ""; and what to do, or ""."""
-    return None if _PLAIN_URL.fullmatch(url) else _parsed_url_problem(url)
+    return None if _PLAIN_URL.fullmatch(url) else _parsed_url_problem(url, other_schemes)
 
 
-def _parsed_url_problem(url: str) -> tuple[str, str, str] | None:
+def _parsed_url_problem(url: str, other_schemes: bool = False) -> tuple[str, str, str] | None:
     """`url_problem` from the URL's parts (the test for every URL not plainly fine)."""
     try:
         parts = urlsplit(url)
@@ -825,6 +873,8 @@ def _parsed_url_problem(url: str) -> tuple[str, str, str] | None:
     except ValueError as exc:
         return "is not a valid URL", str(exc), ""
     if parts.scheme not in ("http", "https"):
+        if other_schemes and parts.scheme:
+            return None
         return "is not an http(s) URL", "", "use an absolute http:// or https:// address"
     if not parts.hostname:
         return "has no host", "", "write the full address with its host"

@@ -40,9 +40,20 @@ BOT_KEYS: Mapping[str, tuple[type, ...]] = {
 }
 
 
+SPAN = "span"
+"""The first step of an edit path that names characters of the text: (SPAN, start, end)."""
+
+
+def span_path(span: tuple[int, int]) -> tuple[str | int, ...]:
+    """The edit path of the characters `span` of a Markdown catalog's text."""
+    return (SPAN, span[0], span[1])
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One URL of an entry. `line` is the line of its `url:` value."""
+    """One URL of an entry. `line` is the line of its `url:` value (in a Markdown catalog,
+    the line the URL is written on, and `span` the characters of the URL in the file's
+    text, or None when it is not written literally there and cannot be edited)."""
 
     url: str
     line: int
@@ -51,6 +62,7 @@ class Link:
     bot: Mapping[str, Any] = field(default_factory=dict)
     entry_id: str = ""
     index: int = 0
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +128,10 @@ class Catalog:
     description: str = ""
     source: Source = Source()
     settings: Mapping[str, Any] = field(default_factory=dict)
+    # A Markdown catalog: its http(s) links outside entries (badges, prose, navigation),
+    # checked like the others.
+    loose: tuple[Link, ...] = ()
+    markdown: bool = False
 
     def walk_sections(self) -> Iterator[Section]:
         """Every section, nested ones included, in file order (any depth, no recursion)."""
@@ -131,16 +147,25 @@ class Catalog:
             yield from section.entries
 
     def links(self) -> Iterator[Link]:
-        """Every link of every entry, in file order (a URL used twice comes twice)."""
+        """Every link of every entry, then the loose links of a Markdown catalog (a URL
+        used twice comes twice)."""
         for entry in self.entries():
             yield from entry.links
+        yield from self.loose
 
     def link_paths(self) -> Iterator[tuple[Link, tuple[str | int, ...]]]:
-        """Every link with the path of its mapping in the YAML tree, for `catalog.edit`.
+        """Every link with the path of its mapping in the YAML tree, for `catalog.edit`;
+        in a Markdown catalog, the path of its URL's characters (`span_path`), or () for a
+        URL not written literally where it is used.
 
         Sections nest to any depth: they are walked with a stack, each knowing its index
         and its parent's place (a chain), and a path is spelled out only for a section
         that has entries."""
+        if self.markdown:
+            for link in self.links():
+                yield link, span_path(link.span) if link.span is not None else ()
+            return
+
         def path_of(place: _Place | None) -> tuple[str | int, ...]:
             steps: list[str | int] = []
             while place is not None:

@@ -1,13 +1,24 @@
 """The catalog as a Markdown page: `render_markdown(catalog) -> str`.
 
-The page holds the catalog's title, a credit line from its `source`, an optional table of
-contents, then every section in file order (## for top-level sections, ### for nested ones,
-down to ######), each entry as a list item (bold title, authors/provider, kind, tags, summary)
-with its links as a nested list.
+The page holds the catalog's title, its description, a credit line from its `source`, an
+optional table of contents, then every section in file order (## for top-level sections,
+### for nested ones, down to ######). Two styles of entry:
 
-Everything that comes from the catalog is text, not Markdown: `escape_text` backslash-escapes
-the characters that would start emphasis, links, HTML, tables or block structure, and
-`escape_url` percent-encodes what would end a link destination early. The same catalog gives
+- `list` (the default), the common awesome-list line that `import` reads back unchanged:
+  `- [Title](url) | [label](url2) - Summary `tag` `tag``: the first link carries the title,
+  extra links follow on the same line, then the summary and the tags as code spans.
+  `import(render(c))` gives back `c`'s sections, entries, titles, summaries, tags and URLs,
+  and `render(import(render(c)))` is byte-identical to `render(c)`.
+- `cards`: a bold title, authors/provider, kind, tags and summary, links as a nested list
+  with badges (stars, last push, archived, dead since).
+
+Titles, labels, headings, descriptions and tags are text, not Markdown: they are written as
+they are when Markdown reads them back as the same plain text, else `escape_text`
+backslash-escapes what would start emphasis, links, HTML, tables or block structure. A
+summary is inline Markdown (as `import` keeps it from the list): the list style writes it as
+it is, on one line; the cards style escapes it as text. URLs are never re-encoded: written
+as they are, in `<...>` when they hold what would end a destination early, and
+percent-encoded (`escape_url`) only when neither form can hold them. The same catalog gives
 the same bytes every time (LF line endings, exactly one final newline).
 
 Health and metadata enter through one seam, `link_badges(link)`: it reads the link's
@@ -24,7 +35,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from curatorbot.catalog.model import Catalog, Entry, Link, Section
+from markdown_it import MarkdownIt
+
+from curatorbot.catalog.model import Catalog, Entry, Link, Section, Source
 
 BadgeFn = Callable[[Link], Sequence[str]]
 
@@ -50,6 +63,66 @@ def escape_text(text: str) -> str:
             return f"{escaped[:end]}\\{escaped[end:]}"
         return f"{match.group(1)}\\{escaped[match.start(2):]}"
     return escaped
+
+
+_LINK_SAFE = re.compile(r"[\\`*_\[\]<>&~!|#]")
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_CHECK = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _reads_as(line: str, text: str, block: str) -> bool:
+    """Whether Markdown reads `line` as one `block` whose inline text is exactly `text`."""
+    tokens = _CHECK.parse(line)
+    if len(tokens) != 3 or tokens[0].type != block:
+        return False
+    children = tokens[1].children or []
+    return all(t.type == "text" for t in children) and \
+        "".join(t.content for t in children) == text
+
+
+def text_md(text: str, block: str = "paragraph_open", wrap: str = "{}") -> str:
+    """`text` as Markdown that reads back as the same text: as it is when it needs no
+    escape (checked by parsing `wrap` around it as a `block`), else `escape_text`."""
+    one_line = " ".join(text.split())
+    if (not _LINK_SAFE.search(one_line) and not _LINE_START.match(one_line)) or \
+            _reads_as(wrap.format(one_line), one_line, block):
+        return one_line
+    return escape_text(one_line)
+
+
+def link_text(text: str) -> str:
+    """A link's text: as it is when it reads back the same inside `[...]` (backticks,
+    angle brackets and backslashes, which could pair with what follows, always escaped)."""
+    one_line = " ".join(text.split())
+    if not _LINK_SAFE.search(one_line):
+        return one_line
+    if any(c in one_line for c in "`<\\"):  # code spans and HTML outrank links: escape
+        return _INLINE_SPECIAL.sub(r"\\\1", one_line)
+    tokens = _CHECK.parse(f"[{one_line}](x)")
+    if len(tokens) == 3:
+        children = tokens[1].children or []
+        if len(children) >= 2 and children[0].type == "link_open" and \
+                children[-1].type == "link_close" and \
+                all(t.type == "text" for t in children[1:-1]) and \
+                "".join(t.content for t in children[1:-1]) == one_line:
+            return one_line
+    return _INLINE_SPECIAL.sub(r"\\\1", one_line)
+
+
+def destination(url: str) -> str:
+    """A link destination for `url`, never re-encoded when Markdown can hold it as it is:
+    `Bookmark_(digital)` stays; `<...>` holds unbalanced parentheses; only what neither
+    form can hold (white space, angle brackets, backslashes, entities) is percent-encoded."""
+    url = url.strip()
+    if any(c.isspace() or c in "<>\\" or unicodedata.category(c) == "Cc" for c in url) \
+            or _ENTITY.search(url):
+        return escape_url(url)
+    depth = 0
+    for char in url:
+        depth += 1 if char == "(" else -1 if char == ")" else 0
+        if depth < 0:
+            break
+    return url if depth == 0 else f"<{url}>"
 
 
 def escape_url(url: str) -> str:
@@ -117,39 +190,47 @@ class _Anchors:
         return base if count == 0 else f"{base}-{count}"
 
 
+STYLES = ("list", "cards")
+
+
 def render_markdown(catalog: Catalog, *, toc: bool = True,
-                    badges: BadgeFn = link_badges) -> str:
-    """The whole page. `badges` is the seam for health/metadata shown after each link."""
+                    badges: BadgeFn = link_badges, style: str = "list") -> str:
+    """The whole page in `style` (see the module). `badges` is the seam for
+    health/metadata shown after each link of the cards style."""
+    if style not in STYLES:
+        raise ValueError(f"unknown render style {style!r}")
     anchors = _Anchors()
     title = catalog.title or "Catalog"
     anchors.add(title)
-    blocks: list[str] = [f"# {escape_text(title)}"]
+    blocks: list[str] = [f"# {text_md(title, 'heading_open', '# {}')}"]
     if catalog.description:
-        blocks.append(escape_text(catalog.description))
-    credit = _credit(catalog)
+        blocks.append(text_md(catalog.description))
+    credit = credit_line(catalog.source)
     if credit:
         blocks.append(credit)
     sections = list(catalog.walk_sections())
     if toc and sections:
         anchors.add("Contents")
         section_anchors = [anchors.add(section.title) for section in sections]
-        lines = [f"{'  ' * (_level(section) - 2)}- [{escape_text(section.title)}](#{anchor})"
+        lines = [f"{'  ' * (_level(section) - 2)}- [{link_text(section.title)}](#{anchor})"
                  for section, anchor in zip(sections, section_anchors, strict=True)]
         blocks.append("## Contents")
         blocks.append("\n".join(lines))
+    entry_text: Callable[[Entry], str] = (
+        _list_entry if style == "list" else lambda entry: _entry(entry, badges))
     for section in sections:
-        blocks.extend(_section(section, badges))
+        blocks.extend(_section(section, entry_text))
     return "\n\n".join(blocks) + "\n"
 
 
-def _credit(catalog: Catalog) -> str:
-    source = catalog.source
+def credit_line(source: Source) -> str:
+    """The page's credit line for the catalog's `source` ("" when it credits nothing)."""
     if not (source.title or source.author or source.url or source.license):
         return ""
     name = escape_text(source.title) if source.title else "its source"
     if source.url:
         name = f"[{name if source.title else escape_text(default_label(source.url))}]" \
-               f"({escape_url(source.url)})"
+               f"({destination(source.url)})"
     parts = [f"Based on {name}"]
     if source.author:
         parts.append(f" by {escape_text(source.author)}")
@@ -168,12 +249,28 @@ def _level(section: Section) -> int:
     return min(section.depth + 1, 6)
 
 
-def _section(section: Section, badges: BadgeFn) -> Iterable[str]:
-    yield f"{'#' * _level(section)} {escape_text(section.title)}"
+def _section(section: Section, entry_text: Callable[[Entry], str]) -> Iterable[str]:
+    mark = "#" * _level(section)
+    yield f"{mark} {text_md(section.title, 'heading_open', mark + ' {}')}"
     if section.description:
-        yield escape_text(section.description)
+        yield text_md(section.description)
     if section.entries:
-        yield "\n".join(_entry(entry, badges) for entry in section.entries)
+        yield "\n".join(entry_text(entry) for entry in section.entries)
+
+
+def _list_entry(entry: Entry) -> str:
+    """`- [Title](url) | [label](url2) - Summary `tag``: what `import` reads back."""
+    first, *extra = entry.links
+    summary = " ".join(entry.summary.split())
+    line = f"- [{link_text(entry.title)}]({destination(first.url)})"
+    for link in extra:
+        if f"]({link.url}" in summary or f"<{link.url}>" in summary:
+            continue  # a link of the summary is written there
+        label = link_text(link.label or default_label(link.url))
+        line += f" | [{label}]({destination(link.url)})"
+    tail = " ".join([summary] * bool(summary) +
+                    [f"`{tag}`" for tag in entry.tags if "`" not in tag])
+    return f"{line} - {tail}" if tail else line
 
 
 def _entry(entry: Entry, badges: BadgeFn) -> str:
@@ -200,12 +297,12 @@ def _entry(entry: Entry, badges: BadgeFn) -> str:
 
 def _link(link: Link, badges: BadgeFn) -> str:
     label = escape_text(link.label or default_label(link.url))
-    destination = escape_url(link.url)
+    target = destination(link.url)
     page_title = link.bot.get("title")
     if isinstance(page_title, str) and page_title.strip():
         quoted = " ".join(page_title.split()).replace("\\", "\\\\").replace('"', '\\"')
-        destination += f' "{quoted}"'
-    text = f"[{label}]({destination})"
+        target += f' "{quoted}"'
+    text = f"[{label}]({target})"
     shown = [escape_text(badge) for badge in badges(link)]
     if shown:
         text += " — " + " · ".join(shown)

@@ -1,6 +1,8 @@
-"""Link checking: the async pipeline (`runner`), per-host politeness (`hosts`), the retry
-policy (`retry`), response classification (`classify`), the private-address guard and DNS
-cache (`netguard`), what to check (`targets`) and the finished report (`outcome`).
+"""Link checking: the async pipeline (`pipeline`: a bounded stream, per-host slots), one
+URL's redirect walk and HEAD/GET policy (`runner`), the per-URL backlog and whose URL goes
+next (`backlog`), response classification (`classify`), what to check (`targets`) and the
+host guard of a finished check (`outcome`). Every request goes through `curatorbot.http`
+(session, private-address guard, per-host pacing, the retry policy).
 
 Library entry points (the `check` and `update` commands use them):
 
@@ -9,9 +11,9 @@ Library entry points (the `check` and `update` commands use them):
     async for r in check_urls(urls, settings): ...         # raw verdicts, streamed
 """
 
-from curatorbot.check.outcome import CheckReport, HostOutage
-from curatorbot.check.runner import Checker, check_targets, check_urls, run_check
+from curatorbot.check.pipeline import Checker, check_targets, check_urls, run_check
 from curatorbot.check.targets import Place, Target, catalog_targets, collect
+from curatorbot.results import CheckReport, HostOutage
 
 __all__ = ["CheckReport", "Checker", "HostOutage", "Place", "Target", "catalog_targets",
            "check_targets", "check_urls", "collect", "run_check"]

@@ -1,4 +1,5 @@
-"""A finished check: `CheckReport`, and the host guard that keeps outages from looking dead.
+"""The host guard that keeps outages from looking dead (the finished `CheckReport` is a
+shared value in `results`).
 
 The checker judges each URL alone; some failures only make sense across URLs:
 
@@ -26,71 +27,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from curatorbot.check.classify import NETWORK_KINDS, OUTAGE_KINDS, Kind
-from curatorbot.check.hosts import HostPool
-from curatorbot.check.targets import Place, Target
-from curatorbot.errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_NO_NETWORK, EXIT_OK
-from curatorbot.results import LinkResult, Status
+from curatorbot.http.hosts import HostPool
+from curatorbot.results import (
+    NETWORK_KINDS,
+    OUTAGE_KINDS,
+    HostOutage,
+    LinkResult,
+    Status,
+)
+from curatorbot.results import FailureKind as Kind
 from curatorbot.urls import host_key
-
-
-@dataclass(frozen=True)
-class HostOutage:
-    """A host that never answered: reported once, for all its URLs."""
-
-    host: str
-    reason: str
-    urls: int
-
-
-@dataclass
-class CheckReport:
-    """Everything a report needs: one result per distinct URL, in catalog order."""
-
-    results: list[LinkResult]
-    targets: dict[str, Target] = field(default_factory=dict)
-    duration: float = 0.0
-    network_down: bool = False
-    outages: list[HostOutage] = field(default_factory=list)
-    interrupted: bool = False
-    catalog_path: str = ""
-    hosts: int = 0
-    # Facts from the run history per URL (first_failure, strikes, confirmed_dead), which
-    # `update` adds and the JSON report carries for the health issue.
-    history: dict[str, dict[str, object]] = field(default_factory=dict)
-    # The run history as a whole (`update --history-branch`): branch, runs, first_run,
-    # last_run, lost, problem; the JSON report carries it for the health issue.
-    run_history: dict[str, object] | None = None
-
-    def counts(self) -> dict[str, int]:
-        """Results per status, every status present (zeros included)."""
-        tally = Counter(r.status for r in self.results)
-        return {s.value: tally.get(s, 0) for s in Status}
-
-    def failing(self) -> list[LinkResult]:
-        """The results that make the check fail (dead, error), in catalog order."""
-        return [r for r in self.results if r.status.fails]
-
-    def places(self, url: str) -> list[Place]:
-        """Where `url` is used in the catalog (empty when unknown)."""
-        target = self.targets.get(url)
-        return list(target.places) if target else []
-
-    def first_place(self, url: str) -> Place | None:
-        places = self.places(url)
-        return places[0] if places else None
-
-    @property
-    def exit_code(self) -> int:
-        """The CLI's exit code for this report (design.md's contract; 130 interrupted)."""
-        if self.interrupted:
-            return EXIT_INTERRUPTED
-        if self.network_down:
-            return EXIT_NO_NETWORK
-        return EXIT_FAILURES if self.failing() else EXIT_OK
-
 
 # Failures that leave a URL unverified for want of a network (the host guard's own
 # `outage` verdict included), and those of them that may be one host's passing outage.

@@ -10,29 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from curatorbot.catalog.model import Catalog, Link
+from curatorbot.results import Place, Target
 from curatorbot.settings import Settings
-from curatorbot.urls import noncanonical_ip
+from curatorbot.urls import is_web_url, noncanonical_ip
 
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """One use of a URL in the catalog."""
-
-    entry: str
-    line: int
-
-
-@dataclass(slots=True)
-class Target:
-    """One distinct URL and every place it is used."""
-
-    url: str
-    places: list[Place] = field(default_factory=list)
-    ignored: bool = True  # until a use without `ignore: true` is seen
+__all__ = ["Place", "Target", "UrlRules", "add_link", "catalog_targets", "collect"]
 
 
 class UrlRules:
@@ -48,13 +33,9 @@ class UrlRules:
 
     def excluded(self, url: str) -> str | None:
         """Why `url` is not checked, or None when it is."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return "not a valid URL"
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        if not is_web_url(url):
             return "not an http(s) URL"
-        canonical = noncanonical_ip(parts.hostname)
+        canonical = noncanonical_ip(urlsplit(url).hostname or "")
         if canonical is not None:
             return f"non-canonical IP address; write it as {canonical}"
         if self.include:

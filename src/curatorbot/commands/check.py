@@ -19,14 +19,21 @@ import click
 
 from curatorbot import aio
 from curatorbot.catalog import load_catalog
-from curatorbot.check.netguard import StaticResolver, parse_resolve
-from curatorbot.check.outcome import CheckReport
-from curatorbot.check.runner import check_targets
+from curatorbot.check.pipeline import check_targets
 from curatorbot.check.targets import Target, add_link
-from curatorbot.commands.common import catalog_argument, format_option, open_output, output_option
+from curatorbot.commands.common import (
+    catalog_argument,
+    exit_code,
+    format_option,
+    open_output,
+    output_option,
+)
 from curatorbot.errors import NoNetworkError, UsageError
+from curatorbot.http import Resolver
+from curatorbot.http.client import resolver_for as http_resolver
 from curatorbot.report import FORMATS, render
 from curatorbot.report.text import LiveProgress
+from curatorbot.results import CheckReport
 from curatorbot.settings import LIMITS, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,6 +65,9 @@ _CHECK_OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--retries", type=click.INT,
                  help=f"Retries of transient failures: 5xx, 408, 429, resets, timeouts "
                       f"(default 2; {_range('retries')})."),
+    click.option("--max-redirects", type=click.INT,
+                 help=f"Redirects followed at most; one more is an error (default 10; "
+                      f"{_range('max_redirects')})."),
     click.option("--exclude", multiple=True, metavar="REGEX",
                  help="Do not check URLs matching REGEX (repeatable)."),
     click.option("--include", multiple=True, metavar="REGEX",
@@ -112,15 +122,13 @@ def check(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     finish(ctx, report)
 
 
-def resolver_for(resolve: tuple[str, ...]) -> StaticResolver | None:
+def resolver_for(resolve: tuple[str, ...]) -> Resolver | None:
     """The resolver of `--resolve NAME=ADDRESS` options, or None for the system's."""
     try:
-        table = parse_resolve(resolve)
+        return http_resolver(resolve)
     except ValueError as exc:
         raise UsageError(f"--resolve: {exc}; write NAME=ADDRESS, e.g. '*.test=127.0.0.2'")\
             from None
-    # Names not in the table go to the system resolver, unless a `*` entry catches them.
-    return StaticResolver(table, fallback="*" not in table) if table else None
 
 
 def progress_mode(fmt: str, quiet: bool, verbose: bool) -> str:
@@ -152,5 +160,5 @@ def finish(ctx: click.Context, report: CheckReport) -> None:
         raise NoNetworkError(
             f"no network: none of the {report.hosts} hosts could be reached (DNS or connect "
             "failed); nothing was verified and no link was classified dead")
-    ctx.exit(report.exit_code)
+    ctx.exit(exit_code(report))
 

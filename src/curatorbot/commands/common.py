@@ -11,13 +11,30 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from curatorbot.errors import FileWriteError, UsageError
+from curatorbot.errors import (
+    EXIT_FAILURES,
+    EXIT_INTERRUPTED,
+    EXIT_NO_NETWORK,
+    EXIT_OK,
+    FileWriteError,
+    UsageError,
+)
 from curatorbot.files import check_output
+from curatorbot.results import CheckReport
 from curatorbot.settings import LIMITS, Limit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_CATALOG = "catalog.yaml"
+
+
+def exit_code(report: CheckReport) -> int:
+    """The CLI's exit code for a check report (design.md's contract; 130 interrupted)."""
+    if report.interrupted:
+        return EXIT_INTERRUPTED
+    if report.network_down:
+        return EXIT_NO_NETWORK
+    return EXIT_FAILURES if report.failing() else EXIT_OK
 
 
 def catalog_argument(func: F) -> F:

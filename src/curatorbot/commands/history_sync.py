@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from curatorbot.catalog.model import Catalog
 from curatorbot.errors import UsageError
 from curatorbot.github_config import GitHubConfig
-from curatorbot.history_file import RETENTION_DAYS, Snapshot
+from curatorbot.history_file import RETENTION_DAYS, Snapshot, iso
 from curatorbot.state import SQLiteStore
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class BranchSync:
         self.gh = gh
         self.store: HistoryBranch = HistoryBranch(gh, branch)
         self.restored: Restored | None = None
+        self.max_age = 0.0  # the run's, which also decides what the save keeps for it
         self.lost = False
 
     @classmethod
@@ -80,6 +81,7 @@ class BranchSync:
         the branch's first history."""
         restored = self.store.restore()
         self.restored = restored
+        self.max_age = max_age
         if restored.found or restored.problem:
             store.import_snapshot(restored.snapshot, max_age=max_age)
         notes = [restored.problem] if restored.problem else []
@@ -99,9 +101,12 @@ class BranchSync:
     def save(self, snapshot: Snapshot, now: dt.datetime | None = None) -> str:
         """Commit this run's history; the one line saying where it went."""
         assert self.restored is not None, "restore_into comes first"
-        cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=RETENTION_DAYS)
-        saved = self.store.save(snapshot, self.restored,
-                                keep_seen_since=cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        moment = now or dt.datetime.now(dt.UTC)
+        cutoff = moment - dt.timedelta(days=RETENTION_DAYS)
+        # Alive results the max-age cache can still use from now on; none without one.
+        fresh = moment - dt.timedelta(seconds=self.max_age) if self.max_age > 0 else None
+        saved = self.store.save(snapshot, self.restored, keep_seen_since=iso(cutoff),
+                                cache_since=iso(fresh) if fresh else None)
         merged = f", merged with {saved.merges} concurrent save(s)" if saved.merges else ""
         return (f"run history saved on {self.store.branch} ({snapshot.runs} runs, "
                 f"commit {saved.sha[:12]}{merged})")

@@ -21,8 +21,10 @@ from curatorbot.urls import clean_url
               help="Keep URLs exactly as written (default: drop tracking parameters and "
                    "unwrap redirect wrappers, as `lint --fix` would).")
 def import_(markdown: Path, output: Path | None, keep_urls: bool) -> None:
-    """Turn a Markdown link list (headings, list items or bold titles with links) into
-    catalog YAML. Summaries are left for you to write (exit 0, or 3 for unusable input)."""
+    """Turn a Markdown link list (headings; list items, table rows, details and bold
+    titles with links) into catalog YAML, keeping each description as the entry's summary
+    and short labels as tags; says once per kind of guess what it guessed (exit 0, or 3
+    for unusable input)."""
     name = str(markdown)
     clean = strip_url if keep_urls else clean_url
     result = import_markdown(read_text(markdown), name, clean=clean)

@@ -9,7 +9,7 @@ from typing import IO
 
 import click
 
-from curatorbot.catalog.edit import apply_edits, read_raw
+from curatorbot.catalog.edit import apply_edits, apply_span_edits, read_raw
 from curatorbot.catalog.lint import Finding, fix_edits, lint_catalog
 from curatorbot.catalog.load import parse_catalog
 from curatorbot.commands.common import catalog_argument, format_option, open_output, output_option
@@ -31,10 +31,13 @@ def lint(ctx: click.Context, catalog: Path, fmt: str, output: Path | None, fix: 
     fixed: list[Finding] = []
     try:
         raw = read_raw(catalog, for_writing=fix)
-        findings = lint_catalog(parse_catalog(raw.text, name))
+        text = raw.text
+        loaded = parse_catalog(text, name)
+        findings = lint_catalog(loaded)
         edits = fix_edits(findings) if fix else []
         if edits:
-            text = apply_edits(raw.text, edits, name)
+            text = apply_span_edits(text, edits) if loaded.markdown \
+                else apply_edits(text, edits, name)
             raw.write(text)
             fixed = [f for f in findings if f.fix is not None]
             findings = lint_catalog(parse_catalog(text, name))

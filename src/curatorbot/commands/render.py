@@ -11,7 +11,7 @@ import click
 
 from curatorbot.catalog import load_catalog
 from curatorbot.catalog.readme import BEGIN, END, Readme
-from curatorbot.catalog.render import render_markdown
+from curatorbot.catalog.render import STYLES, render_markdown
 from curatorbot.commands.common import catalog_argument, open_output, output_option, unified_diff
 from curatorbot.errors import EXIT_FAILURES, UsageError
 
@@ -24,6 +24,9 @@ DIFF_LINES = 40
 @output_option
 @click.option("--toc/--no-toc", default=True, show_default=True,
               help="Start the page with a table of contents.")
+@click.option("--style", type=click.Choice(STYLES), default=STYLES[0], show_default=True,
+              help="list: `- [Title](url) - Summary` lines, read back unchanged by `import`; "
+                   "cards: bold titles with people, kind, tags and link badges.")
 @click.option("--into", type=click.Path(dir_okay=False, path_type=Path), metavar="README",
               help=f"Write the page into README, between its {BEGIN} and {END} lines; "
                    "every other byte of README is kept.")
@@ -32,14 +35,14 @@ DIFF_LINES = 40
                    "is out of date, 0 when it is current.")
 @click.pass_context
 def render(ctx: click.Context, /, catalog: Path, output: Path | None, toc: bool,
-           into: Path | None, check: bool) -> None:
+           style: str, into: Path | None, check: bool) -> None:
     """Write the catalog as a Markdown page (exit 0, or 3 for an invalid catalog or README;
     with --check, 2 when the README is out of date)."""
     if check and into is None:
         raise UsageError("--check compares a README with the catalog; give it --into README.md")
     if into is not None and output is not None:
         raise UsageError("--into and --output both say where the page goes; give one of them")
-    page = render_markdown(load_catalog(catalog), toc=toc)
+    page = render_markdown(load_catalog(catalog), toc=toc, style=style)
     if into is None:
         with open_output(output) as stream:
             stream.write(page)

@@ -1,7 +1,9 @@
 """The provider contract: what a metadata source takes, and what it says about each link.
 
 A provider (GitHub, YouTube, ... PyPI, DOI, arXiv later) claims URLs with `matches(url)` and
-answers a batch of them with `fetch(session, urls)`: a `MetadataBatch` holding one
+answers a batch of them with `fetch(client, urls)` (`client`: the run's
+`http.client.HttpClient`, so every request honours the guard, `--resolve`, the User-Agent
+and the per-host limits): a `MetadataBatch` holding one
 `LinkMetadata` per URL it could say something about, plus notes for the report (a rate
 limit that ran out, an API that failed). A failure in one provider or one API call never
 raises past `fetch`: it becomes a note and an `error` on the links it left unknown.
@@ -14,9 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import aiohttp
-
 if TYPE_CHECKING:
+    from curatorbot.http.client import HttpClient
     from curatorbot.metadata.repo import RepoMetadata
 
 
@@ -87,9 +88,7 @@ class Provider(Protocol):
         """Whether this provider knows about `url` (cheap, no I/O)."""
         ...
 
-    async def fetch(
-        self, session: aiohttp.ClientSession, urls: Sequence[str]
-    ) -> MetadataBatch:
+    async def fetch(self, client: HttpClient, urls: Sequence[str]) -> MetadataBatch:
         """Metadata for the matched `urls`; never raises for API or network failures."""
         ...
 

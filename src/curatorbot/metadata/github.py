@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiohttp
-
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.client import HttpClient
+from curatorbot.http.ratelimit import Pacer
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
 from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers
 from curatorbot.metadata.github_graphql import GraphQLClient
 from curatorbot.metadata.github_rest import RestClient
-from curatorbot.metadata.ratelimit import Pacer
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoRef, describe, parse_repo_url
 from curatorbot.state import EtagCache
 
@@ -40,27 +39,27 @@ class GitHubProvider:
         """Whether `url` points at or into a GitHub repository."""
         return parse_repo_url(url) is not None
 
-    async def fetch(self, session: aiohttp.ClientSession, urls: Sequence[str]) -> MetadataBatch:
+    async def fetch(self, client: HttpClient, urls: Sequence[str]) -> MetadataBatch:
         """One `LinkMetadata` per repository URL in `urls` (others are ignored)."""
         refs = [ref for ref in map(parse_repo_url, urls) if ref is not None]
         targets: dict[str, RepoRef] = {}
         for ref in refs:
             targets.setdefault(ref.key, ref)
-        answers = await self._ask(session, list(targets.values()),
+        answers = await self._ask(client, list(targets.values()),
                                   frozenset(r.key for r in refs if r.branch == LEGACY_BRANCH))
         batch = MetadataBatch(notes=list(answers.notes), requests=answers.requests)
         for ref in refs:
             batch.links[ref.url] = self._link(ref, answers)
         return batch
 
-    async def _ask(self, session: aiohttp.ClientSession, targets: Sequence[RepoRef],
+    async def _ask(self, client: HttpClient, targets: Sequence[RepoRef],
                    check_branch: frozenset[str]) -> RepoAnswers:
         if not targets:
             return RepoAnswers()
         if self.config.token:
-            return await GraphQLClient(self.config, self.limits, self.pacer).fetch(session, targets)
-        client = RestClient(self.config, self.limits, self.etags, self.pacer)
-        return await client.fetch(session, targets, check_branch)
+            return await GraphQLClient(self.config, self.limits, self.pacer).fetch(client, targets)
+        rest = RestClient(self.config, self.limits, self.etags, self.pacer)
+        return await rest.fetch(client, targets, check_branch)
 
     def _link(self, ref: RepoRef, answers: RepoAnswers) -> LinkMetadata:
         meta = answers.found.get(ref.key)

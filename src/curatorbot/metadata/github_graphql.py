@@ -16,14 +16,13 @@ import json
 import logging
 from collections import deque
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-import aiohttp
-
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.client import HttpClient, Reply
+from curatorbot.http.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers, request_headers
-from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
-from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 
 log = logging.getLogger("curatorbot.metadata")
@@ -137,7 +136,7 @@ class GraphQLClient:
         self.limits = limits
         self._gate = RateGate("GitHub GraphQL", pacer, default_wait=SECONDARY_LIMIT_WAIT)
 
-    async def fetch(self, session: aiohttp.ClientSession,
+    async def fetch(self, client: HttpClient,
                     targets: Sequence[RepoRef]) -> RepoAnswers:
         """Metadata for every target; failures become `failed` entries and notes."""
         answers = RepoAnswers()
@@ -147,7 +146,7 @@ class GraphQLClient:
             batch = pending.popleft()
             try:
                 await self._gate.enter()
-                body = await self._post(session, batch, answers)
+                body = await self._post(client, batch, answers)
             except Stop as stop:
                 left = [t for chunk in (batch, *pending) for t in chunk]
                 for target in left:
@@ -170,48 +169,55 @@ class GraphQLClient:
             read_batch(batch, body, answers)
         return answers
 
-    async def _post(self, session: aiohttp.ClientSession, batch: Sequence[RepoRef],
+    async def _post(self, client: HttpClient, batch: Sequence[RepoRef],
                     answers: RepoAnswers) -> Mapping[str, Any]:
         document, variables = build_query(batch)
         payload = {"query": document, "variables": variables}
         url = self.config.graphql_url
-        timeout = aiohttp.ClientTimeout(total=self.limits.timeout)
-        last, splittable = "no answer", True
-        for attempt in range(self.limits.retries + 1):
-            if attempt:
-                await backoff_pause(attempt, self.limits.backoff)
-            try:
-                headers = request_headers(self.config, self.limits, url)
-                async with session.post(url, json=payload, headers=headers,
-                                        timeout=timeout, allow_redirects=False) as resp:
-                    answers.requests += 1
-                    status = resp.status
-                    limit = RateLimit.from_headers(resp.headers)
-                    text = await resp.text(errors="replace")
-            except REQUEST_ERRORS as exc:
-                last, splittable = error_text(exc), True
-                continue
+
+        async def attempt() -> _Try:
+            headers = request_headers(self.config, self.limits, url)
+            reply = await client.request("POST", url, json=payload, headers=headers,
+                                         timeout=self.limits.timeout)
+            if not isinstance(reply, Reply):
+                return _Try(reply.message, splittable=True)
+            answers.requests += 1
+            status = reply.status
+            limit = RateLimit.from_headers(reply.headers)
             if status == 401:
                 raise Stop("GitHub rejected GITHUB_TOKEN (401 Bad credentials); renew the token")
-            body = _json(text)
+            body = _json(reply.text()) if reply.complete else None
             if body is not None and not _graphql_shaped(body):
                 body = None  # nothing below may trust its shape
             if status in (403, 429) or _rate_limited(body):
-                await self._gate.wait_out(limit, status)
-                last = f"rate limited (HTTP {status})"
-                continue
+                await self._gate.wait_out(limit, status)  # waited: no backoff on top
+                return _Try(f"rate limited (HTTP {status})", splittable=True, waited=True)
             if status >= 500:
-                last, splittable = f"HTTP {status}", True
-                continue
+                return _Try(f"HTTP {status}", splittable=True)
             if status != 200:
                 raise _BatchFailed(f"HTTP {status}", splittable=False)
             if body is None:
                 # Like a 5xx: ask again; a smaller batch would not be answered better.
-                last, splittable = "unusable answer (not a GraphQL JSON response)", False
-                continue
+                return _Try("unusable answer (not a GraphQL JSON response)", splittable=False)
             self._gate.note(limit)
-            return body
-        raise _BatchFailed(last, splittable=splittable)
+            return _Try("", body=body)
+
+        policy = replace(client.retry, retries=self.limits.retries, backoff=self.limits.backoff)
+        last = await policy.run(attempt, transient=lambda t: t.body is None,
+                                retry_after=lambda t: 0.0 if t.waited else None)
+        if last.body is None:
+            raise _BatchFailed(last.problem, splittable=last.splittable)
+        return last.body
+
+
+@dataclass(frozen=True)
+class _Try:
+    """One attempt at a batch: its body, or what went wrong (then it is asked again)."""
+
+    problem: str
+    body: Mapping[str, Any] | None = None
+    splittable: bool = True
+    waited: bool = False  # a rate limit was waited out already
 
 
 def _json(text: str) -> dict[str, Any] | None:

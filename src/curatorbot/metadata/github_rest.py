@@ -15,16 +15,14 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urljoin
 
-import aiohttp
-
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.client import HttpClient, Reply
+from curatorbot.http.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.github_common import GitHubLimits, RepoAnswers, request_headers
-from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
-from curatorbot.metadata.ratelimit import Pacer, RateGate, RateLimit, Stop
 from curatorbot.metadata.repo import LEGACY_BRANCH, RepoMetadata, RepoRef
 from curatorbot.state import EtagCache
 
@@ -70,7 +68,7 @@ class RestClient:
         self._gate = RateGate("GitHub REST", pacer)
         self._answers: RepoAnswers  # the answers of the running `fetch`
 
-    async def fetch(self, session: aiohttp.ClientSession, targets: Sequence[RepoRef],
+    async def fetch(self, client: HttpClient, targets: Sequence[RepoRef],
                     check_branch: frozenset[str] = frozenset()) -> RepoAnswers:
         """Metadata for each target; `check_branch` keys also get the legacy-branch check."""
         self._answers = answers = RepoAnswers()
@@ -79,7 +77,7 @@ class RestClient:
         async def one(target: RepoRef) -> None:
             async with semaphore:
                 try:
-                    meta = await self._repository(session, target, target.key in check_branch)
+                    meta = await self._repository(client, target, target.key in check_branch)
                 except _Missing as exc:
                     answers.missing[target.key] = str(exc)
                 except (Stop, _Failed) as exc:
@@ -95,11 +93,11 @@ class RestClient:
                 "GraphQL (5,000 points/hour, 100 repositories per request)")
         return answers
 
-    async def _repository(self, session: aiohttp.ClientSession, target: RepoRef,
+    async def _repository(self, client: HttpClient, target: RepoRef,
                           check_branch: bool) -> RepoMetadata:
         base = self.config.api_url.rstrip("/")
         url = f"{base}/repos/{quote(target.owner, safe='')}/{quote(target.repo, safe='')}"
-        body = await self._get_json(session, url)
+        body = await self._get_json(client, url)
         if body is None:
             raise _Missing(f"repository {target.owner}/{target.repo} not found")
         try:
@@ -112,72 +110,76 @@ class RestClient:
             owner, _, name = meta.name_with_owner.partition("/")
             branch_url = (f"{base}/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
                           f"/branches/{LEGACY_BRANCH}")
-            exists = await self._get_json(session, branch_url) is not None
+            exists = await self._get_json(client, branch_url) is not None
             meta = replace(meta, legacy_branch_exists=exists)
         return meta
 
-    async def _get_json(self, session: aiohttp.ClientSession, url: str) -> Any | None:
+    async def _get_json(self, client: HttpClient, url: str) -> Any | None:
         """The JSON body of `url` (None for 404/410/451), via the ETag cache and redirects."""
-        timeout = aiohttp.ClientTimeout(total=self.limits.timeout)
-        last = "no answer"
-        attempt = hops = 0
-        while attempt <= self.limits.retries:
-            await self._gate.enter()
-            cached = self.etags.get_etag(url) if self.etags else None
-            headers = request_headers(self.config, self.limits, url)
-            if cached:
-                headers["If-None-Match"] = cached.etag
-            try:
-                async with session.get(url, headers=headers, timeout=timeout,
-                                       allow_redirects=False) as resp:
-                    self._answers.requests += 1
-                    status = resp.status
-                    limit = RateLimit.from_headers(resp.headers)
-                    etag = resp.headers.get("ETag")
-                    location = resp.headers.get("Location")
-                    text = await resp.text(errors="replace") if status != 304 else ""
-            except REQUEST_ERRORS as exc:
-                last = error_text(exc)
-                attempt += 1
-                await self._backoff(attempt)
-                continue
-            self._gate.note(limit)
-            if status == 304 and cached:
-                try:
-                    return json.loads(cached.body)
-                except ValueError:
-                    raise _Failed(f"the cached body for {url} is not JSON") from None
-            if status == 200:
-                try:
-                    value = json.loads(text)
-                except ValueError:
-                    # Like a 5xx: ask again (and never cache what cannot be read).
-                    last = "unusable answer (malformed JSON)"
-                    attempt += 1
-                    await self._backoff(attempt)
-                    continue
-                if etag and self.etags:
-                    self.etags.put_etag(url, etag, text)
-                return value
-            if status in (301, 302, 307, 308) and location and hops < _MAX_HOPS:
-                target = urljoin(url, location)
-                if not self.config.on_api(target):
-                    raise _Failed(f"{url} redirects off the API host to {target}")
-                url, hops = target, hops + 1
-                continue
-            if status in (404, 410, 451):
-                return None
-            if status in (403, 429) and (limit.retry_after is not None or limit.exhausted):
-                await self._gate.wait_out(limit, status)
-                attempt += 1
-                continue
-            last = f"HTTP {status}"
-            if status < 500:
-                break
-            attempt += 1
-            await self._backoff(attempt)
-        raise _Failed(f"GitHub REST {url}: {last}")
 
-    async def _backoff(self, attempt: int) -> None:
-        if attempt <= self.limits.retries:
-            await backoff_pause(attempt, self.limits.backoff)
+        async def attempt() -> _Try:
+            nonlocal url
+            await self._gate.enter()
+            for _hop in range(_MAX_HOPS + 1):
+                cached = self.etags.get_etag(url) if self.etags else None
+                headers = request_headers(self.config, self.limits, url)
+                if cached:
+                    headers["If-None-Match"] = cached.etag
+                reply = await client.request("GET", url, headers=headers,
+                                             timeout=self.limits.timeout)
+                if not isinstance(reply, Reply):
+                    return _Try(reply.message)
+                self._answers.requests += 1
+                status = reply.status
+                limit = RateLimit.from_headers(reply.headers)
+                self._gate.note(limit)
+                if status == 304 and cached:
+                    try:
+                        return _Try("", done=True, value=json.loads(cached.body))
+                    except ValueError:
+                        raise _Failed(f"the cached body for {url} is not JSON") from None
+                if status == 200:
+                    try:
+                        value = reply.json() if reply.complete else None
+                    except ValueError:
+                        value = None
+                    if value is None:
+                        # Like a 5xx: ask again (and never cache what cannot be read).
+                        return _Try("unusable answer (malformed JSON)")
+                    etag = reply.headers.get("ETag")
+                    if etag and self.etags:
+                        self.etags.put_etag(url, etag, reply.text())
+                    return _Try("", done=True, value=value)
+                location = reply.headers.get("Location")
+                if status in (301, 302, 307, 308) and location and _hop < _MAX_HOPS:
+                    target = urljoin(url, location)
+                    if not self.config.on_api(target):
+                        raise _Failed(f"{url} redirects off the API host to {target}")
+                    url = target
+                    continue
+                if status in (404, 410, 451):
+                    return _Try("", done=True)
+                if status in (403, 429) and (limit.retry_after is not None or limit.exhausted):
+                    await self._gate.wait_out(limit, status)  # waited: no backoff on top
+                    return _Try(f"HTTP {status}", waited=True)
+                return _Try(f"HTTP {status}", retry=status >= 500)
+            raise AssertionError("unreachable: the last hop returns")
+
+        policy = replace(client.retry, retries=self.limits.retries, backoff=self.limits.backoff)
+        last = await policy.run(attempt, transient=lambda t: not t.done and t.retry,
+                                retry_after=lambda t: 0.0 if t.waited else None)
+        if not last.done:
+            raise _Failed(f"GitHub REST {url}: {last.problem}")
+        return last.value
+
+
+@dataclass(frozen=True)
+class _Try:
+    """One attempt at a GET: done (with its JSON, None for a missing repository), or what
+    went wrong and whether asking again may help."""
+
+    problem: str
+    done: bool = False
+    value: Any = None
+    retry: bool = True
+    waited: bool = False  # a rate limit was waited out already

@@ -15,9 +15,8 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-import aiohttp
-
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.client import HttpClient
 from curatorbot.metadata.base import MetadataBatch, Provider, unknown
 from curatorbot.metadata.github import GitHubProvider
 from curatorbot.metadata.github_common import GitHubLimits
@@ -66,8 +65,11 @@ def build_providers(context: ProviderContext) -> list[Provider]:
     return [factory(context) for factory in REGISTRY]
 
 
-async def collect_metadata(urls: Sequence[str], providers: Sequence[Provider]) -> MetadataBatch:
-    """Metadata for every URL some provider matches; URLs no provider knows are absent."""
+async def collect_metadata(urls: Sequence[str], providers: Sequence[Provider],
+                           client: HttpClient) -> MetadataBatch:
+    """Metadata for every URL some provider matches; URLs no provider knows are absent.
+    Every provider asks through `client` (the run's: guard, --resolve, User-Agent, per-host
+    limits, the one retry policy)."""
     claimed: dict[str, tuple[Provider, list[str]]] = {}  # by provider name
     for url in dict.fromkeys(urls):
         for provider in providers:
@@ -76,9 +78,9 @@ async def collect_metadata(urls: Sequence[str], providers: Sequence[Provider]) -
                 break
     if not claimed:
         return MetadataBatch()
-    async with aiohttp.ClientSession() as session:
+    async with client:
         outcomes = await asyncio.gather(
-            *(provider.fetch(session, mine) for provider, mine in claimed.values()),
+            *(provider.fetch(client, mine) for provider, mine in claimed.values()),
             return_exceptions=True)
     total = MetadataBatch()
     for (name, (_, mine)), outcome in zip(claimed.items(), outcomes, strict=True):

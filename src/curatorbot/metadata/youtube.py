@@ -15,11 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import aiohttp
-
+from curatorbot.http.client import HttpClient, Outcome, Reply
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
 from curatorbot.metadata.html import clean_title
-from curatorbot.metadata.http import REQUEST_ERRORS, backoff_pause, error_text
 from curatorbot.settings import DEFAULT_USER_AGENT
 
 DEFAULT_OEMBED_URL = "https://www.youtube.com/oembed"
@@ -80,7 +78,7 @@ class YouTubeProvider:
         """Whether `url` is a YouTube video or playlist."""
         return canonical_url(url) is not None
 
-    async def fetch(self, session: aiohttp.ClientSession, urls: Sequence[str]) -> MetadataBatch:
+    async def fetch(self, client: HttpClient, urls: Sequence[str]) -> MetadataBatch:
         """One oEmbed request per distinct video or playlist."""
         canon = {url: c for url in urls if (c := canonical_url(url)) is not None}
         semaphore = asyncio.Semaphore(self.config.concurrency)
@@ -88,7 +86,7 @@ class YouTubeProvider:
 
         async def one(target: str) -> tuple[str, LinkMetadata]:
             async with semaphore:
-                return target, await self._ask(session, target, batch)
+                return target, await self._ask(client, target, batch)
 
         answers = dict(await asyncio.gather(*(one(t) for t in set(canon.values()))))
         for url, target in canon.items():
@@ -98,34 +96,37 @@ class YouTubeProvider:
             batch.notes.append(f"YouTube oEmbed could not tell about {failed} links")
         return batch
 
-    async def _ask(self, session: aiohttp.ClientSession, target: str,
-                   batch: MetadataBatch) -> LinkMetadata:
+    async def _ask(self, client: HttpClient, target: str, batch: MetadataBatch) -> LinkMetadata:
         query = urlencode({"url": target, "format": "json"})
         url = f"{self.config.oembed_url}?{query}"
         headers = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
-        timeout = aiohttp.ClientTimeout(total=self.config.timeout)
-        last = "no answer"
-        for attempt in range(self.config.retries + 1):
-            if attempt:
-                await backoff_pause(attempt, self.config.backoff)
-            try:
-                async with session.get(url, headers=headers, timeout=timeout) as resp:
-                    batch.requests += 1
-                    status = resp.status
-                    text = await resp.text(errors="replace")
-            except REQUEST_ERRORS as exc:
-                last = error_text(exc)
-                continue
+
+        async def attempt() -> Outcome:
+            outcome = await client.request("GET", url, headers=headers,
+                                           timeout=self.config.timeout)
+            if isinstance(outcome, Reply):
+                batch.requests += 1
+            return outcome
+
+        policy = replace(client.retry, retries=self.config.retries, backoff=self.config.backoff)
+        outcome = await policy.run(attempt, transient=_transient)
+        if isinstance(outcome, Reply):
+            status = outcome.status
             if status in GONE_STATUSES:
                 return LinkMetadata(url=target, provider=self.name, gone=True,
                                     detail=f"YouTube oEmbed answered {status}: "
                                            "removed, private or unavailable")
             if status == 200:
-                return LinkMetadata(url=target, provider=self.name, title=_title(text))
+                return LinkMetadata(url=target, provider=self.name, title=_title(outcome.text()))
             last = f"HTTP {status}"
-            if status < 500 and status != 429:
-                break
+        else:
+            last = outcome.message
         return LinkMetadata(url=target, provider=self.name, error=f"YouTube oEmbed: {last}")
+
+
+def _transient(outcome: Outcome) -> bool:
+    """Asked again: a failure in transit, a 5xx, a 429."""
+    return not isinstance(outcome, Reply) or outcome.status >= 500 or outcome.status == 429
 
 
 def _title(text: str) -> str | None:

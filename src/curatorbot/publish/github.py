@@ -8,9 +8,11 @@ comments) as plain values, so that the logic in `pull_request.py`, `health_issue
 PyGithub object.
 
 Every call goes through `GitHubRepo._call`:
-- PyGithub's own retries are off (`retry=None`); tenacity retries 5xx answers, connection
+- PyGithub's own retries are off (`retry=None`); the bot's one retry policy
+  (`http.retry.RetryPolicy`, tenacity's sync `Retrying`) retries 5xx answers, connection
   failures and rate limits (403/429 with GitHub's rate-limit message or headers), waiting what
-  `Retry-After` / `x-ratelimit-reset` ask for, or backing off exponentially. All waits of a
+  `Retry-After` (seconds or an HTTP date, `http.headers`) / `x-ratelimit-reset` ask for, or
+  backing off exponentially. All waits of a
   run share one budget (`max_wait`): a rate limit that resets later than the budget allows
   fails at once instead of sleeping for an hour.
 - An unusable answer (not JSON, HTML with a 200, a body cut short, JSON of the wrong shape:
@@ -45,11 +47,13 @@ import github
 import requests
 from github import Auth, GithubException, InputGitTreeElement, RateLimitExceededException
 from github.GithubException import BadAttributeException
-from tenacity import RetryCallState, Retrying, retry_if_exception
+from tenacity import RetryCallState, retry_if_exception
 
 from curatorbot import __version__
 from curatorbot.errors import GitHubError
 from curatorbot.github_config import GitHubConfig
+from curatorbot.http.headers import parse_retry_after
+from curatorbot.http.retry import RetryPolicy
 from curatorbot.publish.markdown import one_line
 
 T = TypeVar("T")
@@ -65,6 +69,13 @@ class Pacing:
     max_wait: float = 300.0
     backoff: float = 2.0
     timeout: int = 30
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The bot's retry policy with publishing's numbers: no jitter, no cap on a wait
+        GitHub asks for (the run's `max_wait` budget is the limit)."""
+        return RetryPolicy(retries=self.max_attempts - 1, backoff=self.backoff,
+                           retry_after_cap=float("inf"), backoff_max=float("inf"), jitter=0.0)
 
 
 @dataclass(frozen=True)
@@ -119,11 +130,10 @@ class GitHubRepo:
 
     def _call(self, what: str, fn: Callable[[], T], *, creates: bool = False) -> T:
         """Run `fn` with retries; translate whatever is left into one GitHubError."""
-        retrying = Retrying(
+        retrying = self.pacing.retry.retrying(
             retry=retry_if_exception(lambda exc: _transient(exc, creates)),
-            wait=self._wait, stop=self._stop, sleep=self._sleep, reraise=True,
-            before_sleep=self._spend,
-        )
+            retry_after=_asked_wait, stop=self._over_budget, sleep=self._sleep,
+            before_sleep=self._spend)
         try:
             return retrying(fn)
         except GithubException as exc:
@@ -162,21 +172,7 @@ class GitHubRepo:
                 raise
         return self._call(what, attempt)
 
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        headers = {k.lower(): v for k, v in (getattr(exc, "headers", None) or {}).items()}
-        try:
-            if "retry-after" in headers:
-                return max(float(headers["retry-after"]), 0.0)
-            if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
-                return max(float(headers["x-ratelimit-reset"]) - time.time(), 0.0) + 1.0
-        except ValueError:
-            pass
-        return float(self.pacing.backoff * 2 ** (state.attempt_number - 1))
-
-    def _stop(self, state: RetryCallState) -> bool:
-        if state.attempt_number >= self.pacing.max_attempts:
-            return True
+    def _over_budget(self, state: RetryCallState) -> bool:
         return self._waited + state.upcoming_sleep > self.pacing.max_wait
 
     def _spend(self, state: RetryCallState) -> None:
@@ -526,6 +522,22 @@ def _unless_refused(action: Callable[[], None]) -> bool:
             return False
         raise
     return True
+
+
+def _asked_wait(state: RetryCallState) -> float | None:
+    """The wait GitHub asked for: `Retry-After` (seconds or a date), or the reset of an
+    exhausted rate-limit window (plus a second); None: back off."""
+    exc = state.outcome.exception() if state.outcome else None
+    headers = {k.lower(): v for k, v in (getattr(exc, "headers", None) or {}).items()}
+    asked = parse_retry_after(headers.get("retry-after"))
+    if asked is not None:
+        return asked
+    if headers.get("x-ratelimit-remaining") == "0":
+        try:
+            return max(float(headers.get("x-ratelimit-reset", "")) - time.time(), 0.0) + 1.0
+        except ValueError:
+            return None
+    return None
 
 
 def _is_rate_limit(exc: BaseException) -> bool:

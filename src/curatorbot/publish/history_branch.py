@@ -14,7 +14,8 @@ already had:
   read, and the branch only moves as a fast-forward (GitHub refuses any other move with a
   422), or is created when there was none. When another run moved it first, the file is
   read again, the two histories are merged per link (history_file.merge: the most recent
-  check wins), and the save is tried again, `attempts` times at most.
+  check wins, and a line the other run dropped was found ok by it), and the save is tried
+  again, `attempts` times at most.
 """
 
 from __future__ import annotations
@@ -88,12 +89,13 @@ class HistoryBranch:
             return Restored(Snapshot(), head, problem=problem, set_aside={aside: blob})
 
     def save(self, mine: Snapshot, restored: Restored, *, keep_seen_since: str | None = None,
-             attempts: int = SAVE_ATTEMPTS) -> Saved:
-        """Commit `mine` (this run's history, which started from `restored`) on the branch;
-        on a conflict reload, merge and retry. GitHubError when it never got through."""
+             cache_since: str | None = "", attempts: int = SAVE_ATTEMPTS) -> Saved:
+        """Commit `mine` (this run's history, which started from `restored`) on the branch,
+        written as `history_file.dump` says; on a conflict reload, merge and retry.
+        GitHubError when it never got through."""
         current, snapshot = restored, mine
         for attempt in range(attempts):
-            text = dump(snapshot, keep_seen_since=keep_seen_since)
+            text = dump(snapshot, keep_seen_since=keep_seen_since, cache_since=cache_since)
             message = (f"curatorbot: run history, {snapshot.runs} runs, "
                        f"{text.count(chr(10)) - 1} entries\n\n")
             for path in current.set_aside:
@@ -106,7 +108,8 @@ class HistoryBranch:
             if moved:
                 return Saved(sha, merges=attempt)
             current = self.restore()
-            snapshot = merge(mine, current.snapshot, restored_runs=restored.snapshot.runs)
+            snapshot = merge(mine, current.snapshot, restored_runs=restored.snapshot.runs,
+                             base=restored.snapshot)
         raise GitHubError(f"GitHub API: saving the run history on {self.branch} failed: the "
                           f"branch kept moving through {attempts} attempts (other runs "
                           "saving at once); run again")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from curatorbot.check.outcome import CheckReport
+from curatorbot.results import CheckReport
 
 FORMATS = ("text", "json", "markdown", "github")
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from curatorbot.check.outcome import CheckReport
 from curatorbot.report.markdown import markdown
 from curatorbot.report.rows import failing_rows, notable_rows, outage_lines, summary_line
-from curatorbot.results import Status
+from curatorbot.results import CheckReport, Status
 
 
 def _data(text: str) -> str:

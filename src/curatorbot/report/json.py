@@ -19,8 +19,7 @@ import json
 from functools import partial
 from typing import IO, Any
 
-from curatorbot.check.outcome import CheckReport
-from curatorbot.results import LinkResult
+from curatorbot.results import CheckReport, LinkResult
 
 
 def summary(report: CheckReport) -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO
 
-from curatorbot.check.outcome import CheckReport
 from curatorbot.report.rows import Row, failing_rows, notable_rows, outage_lines, summary_line
+from curatorbot.results import CheckReport
 
 
 def _cell(text: object) -> str:

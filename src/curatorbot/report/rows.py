@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from curatorbot.check.classify import Kind
-from curatorbot.check.outcome import CheckReport
-from curatorbot.results import UNVERIFIED_FAILURES, LinkResult, Status
+from curatorbot.results import UNVERIFIED_FAILURES, CheckReport, LinkResult, Status
+from curatorbot.results import FailureKind as Kind
 from curatorbot.urls import host_key
 
 

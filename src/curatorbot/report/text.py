@@ -10,9 +10,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
-from curatorbot.check.outcome import CheckReport
 from curatorbot.report.rows import Row, failing_rows, notable_rows, outage_lines, summary_line
-from curatorbot.results import UNVERIFIED_FAILURES, LinkResult, Status
+from curatorbot.results import UNVERIFIED_FAILURES, CheckReport, LinkResult, Status
 
 if TYPE_CHECKING:  # rich is imported when a terminal needs it, not on every run
     from rich.progress import Progress, TaskID

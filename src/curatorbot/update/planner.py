@@ -11,13 +11,18 @@ Pure: no I/O, no clock (the caller passes `today`). For every link that is not
 3. GitHub metadata (`repo`, `stars`, `pushed`, `archived`, `license`) and the page `title`,
    each only when it changed meaningfully;
 4. `checked`, today's date, on links that changed in any of the ways above.
+
+A Markdown catalog has no place for data: only step 1 applies there, as an edit of the
+URL's characters (`Link.span`); a URL not written literally (a reference definition, an
+escaped URL) has no span, so its change is HELD. Dead links are reported by the health
+issue, never marked or deleted in the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from curatorbot.catalog.model import Catalog, Link
@@ -28,7 +33,7 @@ from curatorbot.results import LinkResult, Status
 from curatorbot.settings import Settings
 from curatorbot.state import ALIVE, LinkHistory
 from curatorbot.update.redirects import held_reason
-from curatorbot.urls import clean_url
+from curatorbot.urls import clean_url, is_web_url
 
 # A last-push date is rewritten only when it moved by at least this many days.
 PUSHED_MIN_DAYS = 30
@@ -47,10 +52,32 @@ def plan_changes(catalog: Catalog, facts: RunFacts, settings: Settings,
                  today: dt.date) -> list[Change]:
     """Every change this run makes to `catalog`, in catalog order."""
     changes: list[Change] = []
+    if catalog.markdown:
+        for link, path in catalog.link_paths():
+            change = _markdown_url_change(link, path, facts)
+            if change is not None:
+                changes.append(change)
+        return changes
     for link, path in catalog.link_paths():
-        if not link.ignore:
+        if not link.ignore and is_web_url(link.url):  # others are excluded, never written
             changes.extend(_link_changes(link, path, facts, settings, today))
     return changes
+
+
+def _markdown_url_change(link: Link, path: tuple[str | int, ...], facts: RunFacts
+                         ) -> Change | None:
+    """The one change a Markdown catalog takes: a moved URL, spliced over its characters
+    (`path`, from `Catalog.link_paths`)."""
+    change = _url_change(link, facts.results.get(link.url), facts.metadata.get(link.url),
+                         _Maker(link, path, url_path=path))
+    if change is None or change.applies or path:
+        return change
+    if change.kind == ChangeKind.HELD:
+        return change
+    note = "not applied: the URL is not written literally where it is used " \
+           "(a reference definition or escapes); edit it by hand"
+    return replace(change, kind=ChangeKind.HELD, path=(),
+                   evidence=replace(change.evidence, note=note))
 
 
 def _link_changes(link: Link, path: tuple[str | int, ...], facts: RunFacts,
@@ -85,10 +112,12 @@ class _Maker:
 
     link: Link
     path: tuple[str | int, ...]
+    url_path: tuple[str | int, ...] | None = None  # where the URL is, when not `path.url`
 
     def __call__(self, kind: ChangeKind, name: str, new: Any,
                  evidence: Evidence | None = None, applied: bool = True) -> Change:
-        where = (*self.path, "url") if name == "url" else (*self.path, "bot", name)
+        where = (self.url_path if self.url_path is not None else (*self.path, "url")) \
+            if name == "url" else (*self.path, "bot", name)
         old = self.link.url if name == "url" else self.link.bot.get(name)
         return Change(kind=kind, entry_id=self.link.entry_id, field=name, old=old, new=new,
                       path=where if applied else (), line=self.link.line, url=self.link.url,

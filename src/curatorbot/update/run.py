@@ -21,18 +21,17 @@ import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from aiohttp.abc import AbstractResolver
-
 from curatorbot import aio
-from curatorbot.catalog.edit import DELETE, Edit, apply_edits
+from curatorbot.catalog.edit import DELETE, Edit, apply_edits, apply_span_edits
 from curatorbot.catalog.model import Catalog
-from curatorbot.check.outcome import CheckReport
-from curatorbot.check.runner import check_targets
+from curatorbot.check.pipeline import check_targets
 from curatorbot.check.targets import Target, UrlRules
+from curatorbot.http import Resolver
+from curatorbot.http.client import HttpClient
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
 from curatorbot.metadata.registry import ProviderContext, build_providers, collect_metadata
 from curatorbot.plan import Change
-from curatorbot.results import ATTENTION_STATUSES, LinkResult, Status
+from curatorbot.results import ATTENTION_STATUSES, CheckReport, LinkResult, Status
 from curatorbot.settings import Settings
 from curatorbot.state import LinkHistory, PendingEtags, RunSummary, StateStore
 from curatorbot.update.planner import RunFacts, plan_changes
@@ -60,7 +59,7 @@ class UpdateOutcome:
 def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings: Settings,
                store: StateStore, *,
                environ: Mapping[str, str] | None = None,
-               resolver: AbstractResolver | None = None,
+               resolver: Resolver | None = None,
                ssl_context: ssl.SSLContext | None = None,
                progress: Progress | None = None,
                today: dt.date | None = None) -> UpdateOutcome:
@@ -102,20 +101,25 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
     outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
     edits = [Edit(c.path, DELETE if c.new is None else c.new)
              for c in outcome.changes if c.applies]
-    outcome.new_text = apply_edits(text, edits, catalog.path)
+    outcome.new_text = apply_span_edits(text, edits) if catalog.markdown \
+        else apply_edits(text, edits, catalog.path)
     return outcome
 
 
 async def _gather(targets: dict[str, Target], meta_urls: list[str], settings: Settings,
-                  context: ProviderContext, resolver: AbstractResolver | None,
+                  context: ProviderContext, resolver: Resolver | None,
                   ssl_context: ssl.SSLContext | None, progress: Progress | None,
                   catalog_path: str) -> tuple[CheckReport, MetadataBatch]:
     """The check and the metadata, concurrently. Ctrl-C (cancellation) stops both: the
     report holds what was checked and says `interrupted`; the metadata is dropped."""
+    # One client for both: every request of the run shares the guard, --resolve, the
+    # User-Agent and the per-host limits.
+    client = HttpClient(settings, resolver=resolver, ssl_context=ssl_context)
     check = asyncio.create_task(check_targets(
-        targets, settings, resolver=resolver, ssl_context=ssl_context, titles=True,
-        progress=progress, catalog_path=catalog_path))
-    metadata = asyncio.create_task(collect_metadata(meta_urls, build_providers(context)))
+        targets, settings, client=client, titles=True, progress=progress,
+        catalog_path=catalog_path))
+    metadata = asyncio.create_task(collect_metadata(meta_urls, build_providers(context),
+                                                    client))
     try:
         # `wait`, unlike `gather`, leaves both tasks running when this one is cancelled.
         await asyncio.wait([check, metadata])

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from curatorbot.check import check_urls
-from curatorbot.check.netguard import StaticResolver
+from curatorbot.http.guard import StaticResolver
 from curatorbot.results import LinkResult
 from curatorbot.settings import Settings
 from tests.fakes.linkfarm import LinkFarm

@@ -12,7 +12,8 @@ from aiohttp import web
 
 from curatorbot.catalog.model import Link
 from curatorbot.check import check_targets, collect
-from curatorbot.check.netguard import StaticResolver, literal_ip_refused, refused_reason
+from curatorbot.commands.common import exit_code
+from curatorbot.http.guard import StaticResolver, literal_ip_refused, refused_reason
 from curatorbot.results import Hop, Status
 from tests.fakes.linkfarm import LinkFarm
 from tests.integration.check.conftest import Farm, check, settings
@@ -35,7 +36,7 @@ async def test_unknown_name_is_dead_when_other_hosts_answer(farm: Farm) -> None:
     results = {r.url: r for r in report.results}
     assert results[good].status is Status.OK
     assert results[gone].status is Status.DEAD and results[gone].failure == "dns"
-    assert not report.network_down and report.exit_code == 2
+    assert not report.network_down and exit_code(report) == 2
 
 
 async def test_refused_connection_is_dead(farm: Farm) -> None:
@@ -66,7 +67,7 @@ async def test_no_network_is_detected_and_nothing_is_dead() -> None:
     urls = [f"http://site{i}.test/p" for i in range(5)] + [f"http://127.0.0.5:{free_port()}/"]
     targets = collect([Link(u, i + 1, entry_id="e") for i, u in enumerate(urls)])
     report = await check_targets(targets, settings(), resolver=resolver)
-    assert report.network_down and report.exit_code == 5
+    assert report.network_down and exit_code(report) == 5
     assert {r.status for r in report.results} == {Status.ERROR}
     assert {r.failure for r in report.results} == {"no-network"}
 

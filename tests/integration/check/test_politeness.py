@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-from curatorbot.check.netguard import StaticResolver
+from curatorbot.http.guard import StaticResolver
 from curatorbot.results import Status
 from tests.integration.check.conftest import Farm, check, settings
 
@@ -110,12 +110,12 @@ async def test_connections_are_reused(farm: Farm) -> None:
 async def test_dns_answers_are_cached(farm: Farm) -> None:
     port = farm.ports["127.0.0.2"]
     resolver = StaticResolver({"cached.test": "127.0.0.2"})
-    from curatorbot.check.runner import Checker
+    from curatorbot.check.pipeline import Checker
 
     async with Checker(settings(), resolver=resolver) as checker:
         results = [r async for r in checker.check(
             [f"http://cached.test:{port}/ok/{i}" for i in range(10)])]
-        assert checker.resolver.lookups == 1
+        assert checker.client.resolver.lookups == 1
     assert {r.status for r in results} == {Status.OK}
 
 
@@ -123,12 +123,12 @@ async def test_one_dns_lookup_serves_every_port_of_a_name(farm: Farm) -> None:
     port = farm.ports["127.0.0.2"]
     other_port = (await farm.farm.start(["127.0.0.2"]))["127.0.0.2"]  # a second listener
     resolver = StaticResolver({"cached.test": "127.0.0.2"})
-    from curatorbot.check.runner import Checker
+    from curatorbot.check.pipeline import Checker
 
     async with Checker(settings(), resolver=resolver) as checker:
         results = [r async for r in checker.check(
             [f"http://cached.test:{p}/ok/{i}" for i, p in enumerate((port, other_port))])]
-        assert checker.resolver.lookups == 1
+        assert checker.client.resolver.lookups == 1
     assert {r.status for r in results} == {Status.OK}
     assert farm.stats().requests == 2
 
@@ -141,7 +141,7 @@ async def test_results_stream_while_the_input_is_read_lazily(farm: Farm) -> None
             consumed.append(i)
             yield farm.url(f"ok/{i}")
 
-    from curatorbot.check.runner import Checker
+    from curatorbot.check.pipeline import Checker
 
     lookahead, per_host = 5, 4  # one host: at most per_host URLs at work (none rests here)
     async with Checker(settings(per_host=per_host), lookahead=lookahead) as checker:

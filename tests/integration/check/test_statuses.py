@@ -124,11 +124,13 @@ async def test_persistent_500_is_error_after_every_retry(farm: Farm) -> None:
     assert result.attempts == 4 and farm.stats().requests == 4
 
 
-async def test_persistent_503_is_blocked_not_dead(farm: Farm) -> None:
+async def test_persistent_503_is_error_not_blocked(farm: Farm) -> None:
     result = await check_one(farm.url("status/503/s"))
     # HEAD's 503 is asked again with GET at once (its body may show a bot wall); the GET
-    # then gets its two retries.
-    assert result.status is Status.BLOCKED and result.attempts == 4
+    # then gets its two retries. No bot-wall sign: an outage that persists, not a refusal
+    # of robots (which would hide it as "cannot be verified").
+    assert result.status is Status.ERROR and result.attempts == 4
+    assert result.error == "HTTP 503 Service Unavailable"
     assert [method for _, method, _ in farm.stats().log] == ["HEAD", "GET", "GET", "GET"]
 
 

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from curatorbot.check.classify import Kind
-from curatorbot.check.outcome import CheckReport, HostOutage
 from curatorbot.check.targets import Place, Target
 from curatorbot.report.json import render as render_json
-from curatorbot.results import LinkResult, Status
+from curatorbot.results import CheckReport, HostOutage, LinkResult, Status
 from tests.fakes.github_api import FakeGitHub, Repo
 from tests.integration.publish.conftest import Bot, changes, dead, updated_catalog
 

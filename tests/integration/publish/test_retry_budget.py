@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
 import pytest
 
 from curatorbot.errors import GitHubError, UsageError
@@ -25,6 +28,14 @@ def test_retry_after_is_honoured_and_counted(fake_github: FakeGitHub, repo: Repo
     fake_github.inject("GET", r"/catalog$", 503, times=1)
     assert gateway(fake_github, sleeps).default_branch() == "main"
     assert sleeps == [7.0, 1.0]  # Retry-After, then exponential backoff (0.5 * 2)
+
+
+def test_retry_after_as_an_http_date_is_honoured(fake_github: FakeGitHub, repo: Repo) -> None:
+    sleeps: list[float] = []
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=8), usegmt=True)
+    fake_github.inject("GET", r"/catalog$", 429, times=1, headers={"Retry-After": when})
+    assert gateway(fake_github, sleeps).default_branch() == "main"
+    assert len(sleeps) == 1 and 5.0 <= sleeps[0] <= 8.0  # the date, not the 0.5 s backoff
 
 
 def test_a_wait_beyond_the_budget_fails_at_once(fake_github: FakeGitHub, repo: Repo) -> None:

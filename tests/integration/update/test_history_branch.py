@@ -94,6 +94,19 @@ async def test_three_runs_on_fresh_runners_confirm_a_dead_link(
     assert repo.pulls("all") == []
     saved = parse(history_text(api) or "")
     assert saved.runs == 3 and saved.links[dead].streak == 3
+    assert set(saved.links) == {dead}  # ok links in good standing have no line (max_age 0)
+
+    # A max-age cache keeps the alive results it can use, and the next run uses them.
+    assert (await run(world, api, catalog, 4, "--max-age", "86400")).code == 2
+    assert set(parse(history_text(api) or "").links) == {dead, world.url("ok/1"),
+                                                          world.url("ok/2", host=1)}
+
+    def asked() -> int:
+        return sum(1 for s in world.farm.stats.values() for _, _, path in s.log
+                   if "/ok/" in path)
+    before = asked()
+    assert (await run(world, api, catalog, 5, "--max-age", "86400")).code == 2
+    assert asked() == before  # both ok links served from the cache the file carried
 
 
 async def test_a_local_history_moves_to_a_new_branch_and_github_failures_exit_4(
@@ -255,3 +268,33 @@ async def test_two_concurrent_saves_keep_both_runs_streaks(
     assert final.links[only_b].streak == 2  # B's strike survived A's merge
     assert final.links[shared].streak == 2
     assert final.links[shared].checked == "2026-11-09T04:53:00.000000Z"  # B's, the latest
+
+
+async def test_a_concurrent_save_that_found_a_link_ok_beats_an_older_strike(
+        tmp_path: Path, api: FakeGitHub) -> None:
+    """B finds `healed` ok (its save has no line for it) and saves first; A checked it
+    dead earlier and merges after the conflict: B's later check wins, A's own strike on
+    `dead` stays."""
+    gh = GitHubRepo(GitHubConfig(repository=REPOSITORY, token=TOKEN, api_url=api.base_url),
+                    Pacing(seconds_between_writes=0, backoff=0))
+    branch = HistoryBranch(gh, BRANCH)
+    t0 = datetime(2026, 11, 2, 4, 23, tzinfo=UTC)
+    healed, dead = "https://a.test/healed", "https://a.test/dead"
+    with SQLiteStore(tmp_path / "base.sqlite", clock=lambda: t0) as base:
+        base.record_run([LinkResult(u, Status.DEAD) for u in (healed, dead)])
+        branch.save(base.export_snapshot(), branch.restore(), cache_since=None)
+    restored_a, restored_b = branch.restore(), branch.restore()
+    runs = (("b", restored_b, 30, Status.OK), ("a", restored_a, 10, Status.DEAD))
+    saved = {}
+    for name, restored, minutes, status in runs:
+        when = t0 + timedelta(days=7, minutes=minutes)
+        with SQLiteStore(tmp_path / f"{name}.sqlite", clock=lambda w=when: w) as store:
+            store.import_snapshot(restored.snapshot, max_age=0)
+            store.record_run([LinkResult(healed, status), LinkResult(dead, Status.DEAD)])
+            saved[name] = branch.save(store.export_snapshot(), restored, cache_since=None)
+    gh.close()
+
+    assert saved["a"].merges == 1
+    final = parse(history_text(api) or "")
+    assert healed not in final.links  # in good standing since B's run
+    assert final.links[dead].streak == 2 and final.runs == 3

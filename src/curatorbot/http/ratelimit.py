@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from curatorbot.http_headers import parse_retry_after
+from curatorbot.http.headers import parse_retry_after
 
 log = logging.getLogger("curatorbot.metadata")
 

@@ -13,10 +13,10 @@ Every request goes through `HostPool.slot(host)`, which
 The pool also remembers, per host, whether anything ever answered, how many requests
 failed at the network level in a way that may be an outage (refused, unreachable, connect
 timeout, no DNS answer; a name that does not exist is an answer) and the last network
-failure; `check.outcome` uses that to tell one host's outage, or a run without network,
-from dead links. The runner uses `ready_at` to avoid
-starting work for a host that is paused, and `down` to stop sending requests to a host
-that has already failed `outage_after` times without ever answering.
+failure; the checker's host guard (`check.outcome`) uses that to tell one host's outage,
+or a run without network, from dead links. The checker's pipeline uses `ready_at` to avoid
+starting work for a host that is paused, and `down` to stop sending requests to a host that
+has already failed `outage_after` times without ever answering.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from curatorbot.check.classify import OUTAGE_KINDS
+from curatorbot.results import OUTAGE_KINDS
+
+Sleep = Callable[[float], Awaitable[None]]
 
 DEFAULT_SLOWDOWN = 1.0        # pause after a 429 without Retry-After
 MIN_SLOWDOWN_INTERVAL = 0.05  # spacing after a first 429; doubles with each further one
@@ -53,11 +55,8 @@ class HostState:
 class HostPool:
     """The per-host state of one run."""
 
-    def __init__(self, per_host: int, min_interval: float = 0.0, outage_after: int = 3,
-                 sleep: Callable[[str, float], Awaitable[None]] | None = None) -> None:
+    def __init__(self, per_host: int, min_interval: float = 0.0, outage_after: int = 3) -> None:
         self.per_host = per_host
-        # How a request waits for its turn: sleep(host, seconds); the checker counts rests.
-        self.sleep = sleep or _sleep
         self.min_interval = min_interval
         self.outage_after = outage_after
         self._hosts: dict[str, HostState] = {}
@@ -85,14 +84,15 @@ class HostPool:
         return state is not None and state.answered > 0
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one request slot of `host`, started no earlier than the host allows."""
+    async def slot(self, host: str, sleep: Sleep | None = None) -> AsyncIterator[None]:
+        """Hold one request slot of `host`, started no earlier than the host allows;
+        `sleep(seconds)` waits for the turn (the checker's counts the wait as a rest)."""
         state = self.get(host)
         async with state.semaphore:
-            await self._wait_turn(state)
+            await self._wait_turn(state, sleep or asyncio.sleep)
             yield
 
-    async def _wait_turn(self, state: HostState) -> None:
+    async def _wait_turn(self, state: HostState, sleep: Sleep) -> None:
         while True:
             now = time.monotonic()
             delay = state.next_start - now
@@ -100,7 +100,7 @@ class HostPool:
                 state.next_start = now + state.interval
                 return
             # The start may move again (a 429 meanwhile): re-check after the wait.
-            await self.sleep(state.name, delay)
+            await sleep(delay)
 
     def ready_at(self, host: str) -> float:
         """The monotonic time before which no request to `host` may start."""
@@ -140,6 +140,3 @@ class HostPool:
         return (state is not None and state.answered == 0
                 and state.outage_failures >= self.outage_after)
 
-
-async def _sleep(_host: str, seconds: float) -> None:
-    await asyncio.sleep(seconds)

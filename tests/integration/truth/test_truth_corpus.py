@@ -1,0 +1,37 @@
+"""check.parked and check.soft404 together on the labelled loopback corpus, as the runner
+is to call them: every page's verdict matches its label, one probe per host at most."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from curatorbot.http.guard import StaticResolver
+from tests.fakes.truthcorpus import Corpus, build_corpus, judge_pages
+
+
+@pytest.fixture
+async def corpus() -> AsyncIterator[Corpus]:
+    running = build_corpus(seed=5)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_every_verdict_matches_its_label(corpus: Corpus) -> None:
+    assert len(corpus.pages) >= 200
+    connector = aiohttp.TCPConnector(resolver=StaticResolver(corpus.table()))
+    async with aiohttp.ClientSession(connector=connector) as session:
+        judged, probes = await judge_pages(session, corpus.pages)
+    wrong = [(j.page.label, j.page.url, j.evidence) for j in judged
+             if j.soft404 != (j.page.label == "soft404") or j.parked != (j.page.label == "parked")]
+    assert wrong == []
+    assert probes and max(probes.values()) == 1
+    assert not any(host.startswith("parked-") for host in probes)  # parked: never probed
+    roots = [j for j in judged if j.page.label == "root"]
+    assert roots and all(j.evidence == "site-root" or not j.soft404 for j in roots)
+    soft = [j for j in judged if j.soft404]
+    assert soft and all(j.similarity is not None and f"//{j.page.host}:" in j.evidence
+                        for j in soft)  # the evidence names the probe on the same host
