@@ -49,6 +49,7 @@ from curatorbot.check.classify import network_text
 from curatorbot.check.outcome import GuardedProgress, apply_host_guard
 from curatorbot.check.runner import Runner
 from curatorbot.check.targets import UrlRules, catalog_targets
+from curatorbot.check.truth import ProbeCache
 from curatorbot.http import Resolver
 from curatorbot.http.client import HttpClient
 from curatorbot.http.guard import literal_ip_refused
@@ -65,17 +66,19 @@ class Checker:
     `client` is the run's HTTP client when it is shared (`update`: the metadata providers
     use it too); else one is made from `resolver` (tests map `*.test` names to loopback)
     and `ssl_context` (the TLS trust; default: the system's). `titles` asks for pages with
-    GET and records their <title>.
+    GET and records their <title>. `probes` keeps the soft-404 probes between runs
+    (`update`: the run history; see check.truth).
     """
 
     def __init__(self, settings: Settings, *, client: HttpClient | None = None,
                  resolver: Resolver | None = None, ssl_context: ssl.SSLContext | None = None,
-                 titles: bool = False, lookahead: int | None = None) -> None:
+                 titles: bool = False, lookahead: int | None = None,
+                 probes: ProbeCache | None = None) -> None:
         self.settings = settings
         self.lookahead = lookahead or max(10_000, 32 * settings.concurrency)
         self.client = client or HttpClient(settings, resolver=resolver, ssl_context=ssl_context)
         self.hosts = self.client.hosts
-        self.runner = Runner(settings, self.client, titles)
+        self.runner = Runner(settings, self.client, titles, probes)
 
     async def __aenter__(self) -> Self:
         await self.client.__aenter__()
@@ -239,13 +242,13 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
                         resolver: Resolver | None = None,
                         ssl_context: ssl.SSLContext | None = None, titles: bool = False,
                         progress: Progress | None = None, catalog_path: str = "",
-                        ) -> CheckReport:
+                        probes: ProbeCache | None = None) -> CheckReport:
     """Check the distinct URLs of `targets` and return the guarded report."""
     started = time.monotonic()
     rules = UrlRules(settings)
     results: dict[str, LinkResult] = {}
     checker = Checker(settings, client=client, resolver=resolver, ssl_context=ssl_context,
-                      titles=titles)
+                      titles=titles, probes=probes)
     # Progress sees a verdict only once the host guard can no longer change it.
     shown = GuardedProgress(checker.hosts, progress) if progress is not None else None
 
