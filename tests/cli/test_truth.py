@@ -24,6 +24,7 @@ from aiohttp import web
 
 from tests.cli.test_check import arun, catalog
 from tests.fakes.server import start_app
+from tests.fakes.world import World
 
 WORDS = ("curated resources catalog keeps links healthy with evidence reviewers can "
          "follow across every section of the handbook and its chapters")
@@ -159,3 +160,24 @@ async def test_soft404_can_be_switched_off(hosts: Hosts, tmp_path: Path) -> None
                                      settings="settings:\n  soft404_hosts_off: [soft.test]")
     assert code == 0 and results[url]["status"] == "ok"
     assert hosts.requests("soft.test") == 3  # three HEADs, never a probe
+
+
+async def test_update_confirms_a_soft_404_by_strikes_and_keeps_the_probe_a_week(
+        hosts: Hosts, world: World) -> None:
+    gone, real = hosts.url("soft.test", "/docs/gone"), hosts.url("soft.test", "/docs/real")
+    catalog = world.catalog([gone, real], settings={"dead_after": 2})
+    reports = []
+    for _ in range(2):
+        result = await world.update(str(catalog), "--format", "json",
+                                    "--resolve", "soft.test=127.0.0.2")
+        assert result.code == 2, result.output
+        reports.append({r["url"]: r for r in json.loads(result.stdout)["results"]})
+    first, second = reports
+    assert first[gone]["failure"] == "soft-404" and first[gone]["strikes"] == 1
+    assert second[gone]["failure"] == "soft-404" and second[gone]["confirmed_dead"] is True
+    assert second[real]["status"] == "ok"
+    # One probe in two runs: the second run judged with the probe kept in the history.
+    probes = [p for (h, _, p), n in hosts.asked.items() if h == "soft.test"
+              and p not in ("/docs/gone", "/docs/real") for _ in range(n)]
+    assert len(probes) == 1, probes
+    assert "dead_since" in catalog.read_text(encoding="utf-8")

@@ -16,8 +16,9 @@ chain that ended in an accepted answer; it returns the `Finding` that makes the 
    against the parking page signatures. `judge` says whether the page is the same as the
    probe: `dead`, failure `soft-404`, the similarity as evidence.
 
-`ProbeCache` is where probe answers outlive the run: `update` passes the run history's
-(`state.RunState.probe_cache`, a week), `check` none (one probe per host and run).
+`ProbeCache` is where probe answers outlive the run: `update` passes the run history
+(`StoredProbes` over the state store's `probes` table, kept a week), `check` none (it keeps
+no history: one probe per host and run).
 Every request goes through the run's `HttpClient`.
 """
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 from curatorbot.check.parked import parked
@@ -44,11 +45,38 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class ProbeCache(Protocol):
-    """Probe answers kept between runs, per host (see state.RunState.probe_cache)."""
+    """Probe answers kept between runs, per host."""
 
     def get(self, host: str) -> Sample | None: ...
 
     def put(self, host: str, probe: Sample) -> None: ...
+
+
+class ProbeStore(Protocol):
+    """The part of the run history (state.SQLiteStore) that keeps probes as JSON."""
+
+    def get_probe(self, host: str) -> dict[str, Any] | None: ...
+
+    def put_probe(self, host: str, sample: dict[str, Any]) -> None: ...
+
+
+class StoredProbes:
+    """A `ProbeCache` over the run history's JSON probes."""
+
+    def __init__(self, store: ProbeStore) -> None:
+        self._store = store
+
+    def get(self, host: str) -> Sample | None:
+        data = self._store.get_probe(host)
+        if data is None:
+            return None
+        try:
+            return Sample.from_json(data)
+        except (KeyError, TypeError, ValueError):
+            return None  # an entry of another shape: the host is asked again
+
+    def put(self, host: str, probe: Sample) -> None:
+        self._store.put_probe(host, probe.to_json())
 
 
 @dataclass(frozen=True, slots=True)
