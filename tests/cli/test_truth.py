@@ -102,10 +102,14 @@ async def check_json(tmp_path: Path, urls: list[str], *args: str, settings: str 
 
 async def test_a_parked_page_is_dead_with_its_signature(hosts: Hosts, tmp_path: Path) -> None:
     url = hosts.url("parked.test", "/")  # a site root: no probe, the page itself tells
-    code, results = await check_json(tmp_path, [url], "--titles")
-    assert code == 2
-    assert results[url]["status"] == "dead" and results[url]["failure"] == "parked"
-    assert "Sedo" in str(results[url]["error"]) and "sedoparking" in str(results[url]["error"])
+    for mode in (("--titles",), ()):  # a GET for the title, or HEAD then one GET
+        code, results = await check_json(tmp_path, [url], *mode)
+        assert code == 2
+        assert results[url]["status"] == "dead" and results[url]["failure"] == "parked"
+        assert "Sedo" in str(results[url]["error"])
+        assert "sedoparking" in str(results[url]["error"])
+    assert hosts.asked[("parked.test", "GET", "/")] == 2  # one per run
+    assert hosts.requests("parked.test") == 3  # and the HEAD: never a probe of a root
 
 
 async def test_a_redirect_into_a_parking_service_is_dead(hosts: Hosts, tmp_path: Path) -> None:

@@ -11,9 +11,10 @@ chain that ended in an accepted answer; it returns the `Finding` that makes the 
    (a random path in the page's directory) is asked **at most once per host and run**,
    concurrent pages of one host wait for the one probe; a probe answered 404/410 (an honest
    host) or not 2xx trusts every page of the host without reading any body. Only when the
-   probe answered 2xx is the page's body needed: the prefix already read (a GET for the
-   title) or, after a HEAD, one GET of `VISIBLE_PREFIX` bytes; that body is also matched
-   against the parking page signatures. `judge` says whether the page is the same as the
+   probe answered 2xx, or the page is a site root (where parked domains are linked), is
+   the page's body needed: the prefix already read (a GET for the title) or, after a HEAD,
+   one GET of `VISIBLE_PREFIX` bytes; that body is also matched against the parking page
+   signatures. `judge` says whether the page is the same as the
    probe: `dead`, failure `soft-404`, the similarity as evidence.
 
 `ProbeCache` is where probe answers outlive the run: `update` passes the run history
@@ -25,6 +26,7 @@ Every request goes through the run's `HttpClient`.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -115,7 +117,7 @@ class Truth:
         self.client = client
         self.cache = cache
         self._probes: dict[str, asyncio.Task[Sample | None]] = {}
-        self.probes_sent = 0
+        self.probes_sent: Counter[str] = Counter()  # host -> probes asked this run
 
     async def verdict(self, url: str, chain: Sequence[str], page: Page,
                       rest: Sleep) -> Finding | None:
@@ -126,11 +128,13 @@ class Truth:
         if match is not None:
             return Finding(Kind.PARKED, match.evidence)
         content_type = page.headers.get("Content-Type", "")
-        if "html" not in content_type.lower() or is_site_root(url) \
-                or not soft404_on(self.settings, url):
+        if "html" not in content_type.lower():
             return None
-        probe = await self._probe(url, rest)
-        if probe is None or not 200 <= probe.status < 300:
+        root = is_site_root(url)
+        probe = None if root or not soft404_on(self.settings, url) \
+            else await self._probe(url, rest)
+        suspect = probe is not None and 200 <= probe.status < 300
+        if not (suspect or root):
             return None  # an honest host, or one whose probe says nothing: trusted
         body, title, headers = page.body, page.title, page.headers
         if not body:  # asked with HEAD: the body is needed now, once
@@ -142,6 +146,8 @@ class Truth:
             match = parked(final, chain, headers, body)
             if match is not None:
                 return Finding(Kind.PARKED, match.evidence)
+        if probe is None or not suspect:
+            return None
         if title is None:
             title = extract_title(body, content_type)
         mine = sample(url, final, page.status, title, visible_text(body, content_type))
@@ -165,7 +171,7 @@ class Truth:
         target = probe_url(url)
         if target is None:
             return None
-        self.probes_sent += 1
+        self.probes_sent[host] += 1
         current = target
         for _ in range(self.settings.max_redirects + 1):
             reply = await self.client.request("GET", current, read=VISIBLE_PREFIX, rest=rest)
