@@ -151,7 +151,7 @@ class Settings:
     # Soft 404s by probe (check.truth): on by default, off for these hosts (and subdomains).
     soft404: bool = True
     soft404_hosts_off: tuple[str, ...] = ()
-    # Check that a link's #fragment names an element of its page (check.anchors).
+    # Check that a link's #fragment names an element of its HTML page (check.truth).
     fragments: bool = False
 
     def merged(self, values: Mapping[str, Any], *,

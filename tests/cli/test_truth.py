@@ -13,6 +13,7 @@ One aiohttp application on 127.0.0.2 answers by Host header:
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from curatorbot.check.truth import ANCHOR_LIMIT
 from tests.cli.test_check import arun, catalog
 from tests.fakes.server import start_app
 from tests.fakes.world import World
@@ -44,6 +46,7 @@ def page(title: str, text: str) -> web.Response:
 class Hosts:
     port: int
     asked: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    streamed: list[int] = field(default_factory=list)  # bytes of each GET of /endless
 
     def url(self, host: str, path: str) -> str:
         return f"http://{host}:{self.port}{path}"
@@ -81,6 +84,27 @@ async def hosts() -> AsyncIterator[Hosts]:
             raise web.HTTPMovedPermanently(f"http://sedoparking.com:{state.port}/lander")
         if host == "sedoparking.com":
             return page("Lander", "a page")
+        if host == "anchors.test" and path == "/guide":
+            return web.Response(
+                text="<html><body><h2 id='install'>Install</h2><a name='old-name'></a>"
+                     "<h2 id='user-content-usage'>Usage</h2></body></html>",
+                content_type="text/html")
+        if host == "anchors.test" and path == "/endless":
+            # The anchor, then a body that never ends: only a search that stops there ends.
+            if request.method == "HEAD":
+                return web.Response(content_type="text/html")
+            response = web.StreamResponse(headers={"Content-Type": "text/html"})
+            await response.prepare(request)
+            await response.write(b"<html><body><h1 id='top-part'>x</h1>")
+            state.streamed.append(0)
+            try:
+                for _ in range(1000):  # paced: what was sent is what was read, near enough
+                    await response.write(b"<p>more</p>" * 1000)
+                    state.streamed[-1] += 11_000
+                    await asyncio.sleep(0.002)
+            except ConnectionError:
+                pass  # the reader has seen enough and hung up
+            return response
         return web.Response(status=404)
 
     app = web.Application()
@@ -185,3 +209,27 @@ async def test_update_confirms_a_soft_404_by_strikes_and_keeps_the_probe_a_week(
               and p not in ("/docs/gone", "/docs/real") for _ in range(n)]
     assert len(probes) == 1, probes
     assert "dead_since" in catalog.read_text(encoding="utf-8")
+
+
+async def test_fragments_are_checked_with_one_get_per_page(hosts: Hosts, tmp_path: Path
+                                                           ) -> None:
+    guide = hosts.url("anchors.test", "/guide")
+    present = [f"{guide}#install", f"{guide}#old-name", f"{guide}#usage",
+               f"{guide}#:~:text=Install", guide]
+    missing = f"{guide}#removed"
+    endless = hosts.url("anchors.test", "/endless") + "#top-part"
+    code, results = await check_json(tmp_path, [*present, missing, endless], "--fragments")
+    assert code == 2
+    for url in [*present, endless]:
+        assert results[url]["status"] == "ok", (url, results[url])
+    assert results[missing]["status"] == "error"
+    assert results[missing]["failure"] == "fragment-missing"
+    assert "'removed'" in str(results[missing]["error"])
+    # One check of the page (HEAD) and one GET for its four fragments.
+    assert hosts.asked[("anchors.test", "HEAD", "/guide")] == 1
+    assert hosts.asked[("anchors.test", "GET", "/guide")] == 1
+    # The endless page was read only until its anchor, far below the search's limit.
+    assert len(hosts.streamed) == 1 and hosts.streamed[0] < ANCHOR_LIMIT // 8, hosts.streamed
+    # Without --fragments a missing anchor is not looked for.
+    code, results = await check_json(tmp_path, [missing], "--no-soft404")
+    assert code == 0 and results[missing]["status"] == "ok"

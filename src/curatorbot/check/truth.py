@@ -17,6 +17,12 @@ chain that ended in an accepted answer; it returns the `Finding` that makes the 
    signatures. `judge` says whether the page is the same as the
    probe: `dead`, failure `soft-404`, the similarity as evidence.
 
+`Truth.missing_anchors(page_url, fragments, rest)` is the anchor check (`--fragments`):
+one GET of the page for all the fragments the catalog's links point at, its body streamed
+through one `check.fragments.FragmentFinder` per fragment and read only until every one
+was found (or `ANCHOR_LIMIT` bytes, or the end); it returns the evidence per missing
+fragment. Text directives (`#:~:text=`) and `#top` need no element and ask nothing.
+
 `ProbeCache` is where probe answers outlive the run: `update` passes the run history
 (`StoredProbes` over the state store's `probes` table, kept a week), `check` none (it keeps
 no history: one probe per host and run).
@@ -27,11 +33,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
+from curatorbot.check.fragments import FragmentFinder, targets
 from curatorbot.check.parked import parked
 from curatorbot.check.soft404 import Sample, is_site_root, judge, probe_url, sample
 from curatorbot.check.visible_text import VISIBLE_PREFIX, visible_text
@@ -44,6 +51,7 @@ from curatorbot.settings import Settings
 from curatorbot.urls import host_key
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+ANCHOR_LIMIT = 8 * 1024 * 1024  # bytes of a page read at most looking for its anchors
 
 
 class ProbeCache(Protocol):
@@ -154,6 +162,20 @@ class Truth:
         found = judge(mine, probe)
         return Finding(Kind.SOFT_404, found.evidence) if found.soft404 else None
 
+    async def missing_anchors(self, page_url: str, fragments: Iterable[str],
+                              rest: Sleep) -> dict[str, str]:
+        """The fragments (without '#') that name no element of the HTML page `page_url`,
+        each with its evidence; {} when all are there or the page is not HTML."""
+        wanted = sorted({f for f in fragments if targets(f)})
+        if not wanted:
+            return {}
+        sink = _Anchors(wanted)
+        reply = await self.client.request("GET", page_url, read=0, sink=sink, rest=rest)
+        if not isinstance(reply, Reply) or not sink.html:
+            return {}
+        where = "the page" if sink.read < sink.limit else f"the first {sink.read} bytes"
+        return {f: f"no element with id or name {f!r} in {where}" for f in sink.missing()}
+
     async def _probe(self, url: str, rest: Sleep) -> Sample | None:
         """The host's answer for a path that cannot exist: cached, or asked once."""
         host = host_key(url)
@@ -191,3 +213,27 @@ class Truth:
                 self.cache.put(host, probe)
             return probe
         return None
+
+
+class _Anchors:
+    """A `http.client.BodySink` searching an HTML body for several fragments at once."""
+
+    def __init__(self, fragments: Sequence[str]) -> None:
+        self.fragments = fragments
+        self.finders: dict[str, FragmentFinder] = {}
+        self.limit = ANCHOR_LIMIT
+        self.html = False
+        self.read = 0
+
+    def start(self, status: int, headers: Mapping[str, str]) -> bool:
+        content_type = headers.get("Content-Type", "")
+        self.html = 200 <= status < 300 and "html" in content_type.lower()
+        self.finders = {f: FragmentFinder(f, content_type) for f in self.fragments}
+        return self.html
+
+    def feed(self, chunk: bytes) -> bool:
+        self.read += len(chunk)
+        return all([finder.feed(chunk) for finder in self.finders.values()])
+
+    def missing(self) -> list[str]:
+        return [f for f, finder in self.finders.items() if not finder.close()]
