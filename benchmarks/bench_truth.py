@@ -7,7 +7,9 @@ with a template (half with a per-request box), hosts whose unknown paths redirec
 the home page, JavaScript shells, parked domains (landers, redirects, meta refresh, Refresh
 header), the sale hosts themselves and a blog about parking, each host on its own
 127.0.2.k address. The pages go through check.parked and check.soft404 as the runner is to
-call them (tests/fakes/truthcorpus.judge_pages); printed: pages per label, precision and
+call them (tests/fakes/truthcorpus.judge_pages), then through the real pipeline
+(check.pipeline.Checker: the runner, check.truth, the run's HttpClient) as `check` asks
+(HEAD first) and as `update` asks (GET for titles); printed: pages per label, precision and
 recall of each detector, probes per host (at most one), the similarity of soft 404s and of
 real pages to their host's probe (the margin the thresholds sit in), and the time taken.
 Nothing here leaves 127.0.0.0/8.
@@ -29,10 +31,12 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.fakes.cdx import FakeCdx, urlkey
-from tests.fakes.truthcorpus import Judged, build_corpus, judge_pages
+from tests.fakes.truthcorpus import Judged, Labelled, build_corpus, judge_pages
 
+from curatorbot.check.pipeline import Checker
 from curatorbot.check.soft404 import NEAR_SAME, SIMILAR
 from curatorbot.http.guard import StaticResolver
+from curatorbot.settings import Settings
 from curatorbot.update.archive import cdx_query, cdx_timestamp, pick_capture
 
 
@@ -55,6 +59,8 @@ async def main(scale: int, seed: int, misses: bool) -> int:
             started = time.perf_counter()
             judged, probes = await judge_pages(session, corpus.pages)
             elapsed = time.perf_counter() - started
+        wired = [await through_checker(corpus.pages, corpus.table(), titles)
+                 for titles in (False, True)]
     finally:
         await corpus.stop()
     labels = Counter(j.page.label for j in judged)
@@ -83,6 +89,18 @@ async def main(scale: int, seed: int, misses: bool) -> int:
     print(f"real pages at similarity >= {SIMILAR}, trusted by the title or short-text rule, "
           f"on hosts of kind: {', '.join(close) or 'none'}")
     print(f"time      {elapsed:.2f} s ({len(judged) + sum(probes.values())} requests)")
+    for (name, (through, sent, took)), titles in zip(
+            (("check", wired[0]), ("update", wired[1])), ("HEAD first", "GET for titles"),
+            strict=True):
+        parts = []
+        for label, attribute in (("soft404", "soft404"), ("parked", "parked")):
+            precision, recall, fp, fn = scores(through, label, attribute)
+            ok = ok and precision >= 0.98 and recall >= 0.90
+            parts.append(f"{label} P {precision:.3f} R {recall:.3f} (fp {fp}, fn {fn})")
+        most = max(sent.values(), default=0)
+        ok = ok and most <= 1
+        print(f"wired     {name} ({titles}) through check.pipeline: {'; '.join(parts)}; "
+              f"probes {sum(sent.values())}, most on one host {most}; {took:.2f} s")
     ok = await archive_rescue(seed) and ok
     if misses:
         for j in judged:
@@ -91,6 +109,22 @@ async def main(scale: int, seed: int, misses: bool) -> int:
             if wrong:
                 print(f"  {j.page.label:8s} {j.page.url}  -> {j.evidence}")
     return 0 if ok else 1
+
+
+async def through_checker(pages: list[Labelled], table: dict[str, str], titles: bool
+                          ) -> tuple[list[Judged], Counter[str], float]:
+    """The same pages through the real pipeline (runner, check.truth, the run's client):
+    verdicts, probes asked per host, seconds."""
+    settings = Settings().merged({"allow_private": True, "retries": 0})
+    started = time.perf_counter()
+    labels = {page.url: page for page in pages}
+    out = []
+    async with Checker(settings, resolver=StaticResolver(table), titles=titles) as checker:
+        async for result in checker.check(list(labels)):
+            out.append(Judged(labels[result.url], result.failure == "soft-404",
+                              result.failure == "parked", result.error or ""))
+        sent = checker.runner.truth.probes_sent
+    return out, sent, time.perf_counter() - started
 
 
 async def archive_rescue(seed: int, urls: int = 200) -> bool:

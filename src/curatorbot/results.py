@@ -57,6 +57,9 @@ class FailureKind(enum.StrEnum):
     HTTP = "http"                      # an HTTP status that is not accepted
     OUTAGE = "outage"                  # set by the host guard (see check.outcome)
     NO_NETWORK = "no-network"          # set by the host guard
+    PARKED = "parked"                  # a parking or domain-sale page (check.parked)
+    SOFT_404 = "soft-404"              # 2xx, but the host's answer for a missing page
+    FRAGMENT_MISSING = "fragment-missing"  # the page has no element for the #fragment
 
 
 # Failures that say nothing about the page, only that the host or the network is unreachable.

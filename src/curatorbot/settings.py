@@ -148,6 +148,11 @@ class Settings:
     # A README that `pr` re-renders between its markers and commits with the catalog
     # (a path relative to the catalog's directory); "" for none.
     readme: str = ""
+    # Soft 404s by probe (check.truth): on by default, off for these hosts (and subdomains).
+    soft404: bool = True
+    soft404_hosts_off: tuple[str, ...] = ()
+    # Check that a link's #fragment names an element of its HTML page (check.truth).
+    fragments: bool = False
 
     def merged(self, values: Mapping[str, Any], *,
                name: Callable[[str], str] = _setting_name) -> Settings:
@@ -212,12 +217,17 @@ SETTING_TYPES: Mapping[str, tuple[type, ...]] = {
     "history_branch": (str,),
     "labels": (list,),
     "readme": (str,),
+    "soft404": (bool,),
+    "soft404_hosts_off": (list,),
+    "fragments": (bool,),
 }
 
 
 def _coerce(key: str, value: Any) -> Any:
     if key == "accept":
         return value if isinstance(value, frozenset) else parse_accept(str(value))
+    if key == "soft404_hosts_off":
+        return tuple(str(v).lower().rstrip(".") for v in value)
     if key in ("exclude", "include", "labels"):
         return tuple(str(v) for v in value)
     default = getattr(Settings, key)

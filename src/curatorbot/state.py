@@ -12,6 +12,8 @@ Rules it keeps:
 - A run in which more than `unhealthy_share` of the checked links fail (dead, error,
   timeout), and at least `unhealthy_min_failures` of them, is recorded as unhealthy and adds
   no strike: a broken runner network must not walk the catalog towards "dead".
+- A host's soft-404 probe answer (check.truth, stored as JSON) is used for
+  `PROBE_MAX_AGE` (a week), then asked again.
 - A corrupt, foreign, newer or locked file raises `StateError` naming the file and what to
   do; it is never reset silently. The store never touches the catalog.
 """
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from curatorbot.errors import StateError
 from curatorbot.history_file import EtagRecord, LinkRecord, RunRecord, Snapshot
@@ -41,6 +43,8 @@ MEMORY = ":memory:"
 HEALTH_FAILURES = frozenset({Status.DEAD, Status.ERROR, Status.TIMEOUT})
 # Statuses that prove a link alive (reset its streak) and may be served from the cache.
 ALIVE = frozenset({Status.OK, Status.REDIRECT})
+# How long a host's soft-404 probe answer is used before the host is asked again.
+PROBE_MAX_AGE = timedelta(days=7)
 
 # Each migration moves the schema from version i to i + 1; never edit a released one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -88,6 +92,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # The earliest run still on file stands for the first one of an older history.
         "INSERT INTO meta (key, value) SELECT 'first_run', min(started) FROM runs"
         " HAVING count(*) > 0",
+    ),
+    (  # 5: each host's answer for a path that cannot exist (soft-404 probe, check.truth)
+        """CREATE TABLE probes (
+             host TEXT PRIMARY KEY,
+             sample TEXT NOT NULL,
+             stored TEXT NOT NULL)""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -185,6 +195,14 @@ class StateStore(EtagCache, Protocol):
 
     def runs(self, limit: int = 10) -> list[RunSummary]:
         """The latest runs, newest first."""
+        ...
+
+    def get_probe(self, host: str) -> dict[str, Any] | None:
+        """`host`'s soft-404 probe answer, stored less than `PROBE_MAX_AGE` ago."""
+        ...
+
+    def put_probe(self, host: str, sample: dict[str, Any]) -> None:
+        """Remember `host`'s soft-404 probe answer (JSON-able)."""
         ...
 
     def close(self) -> None:
@@ -417,6 +435,30 @@ class SQLiteStore:
                 "INSERT INTO etags (url, etag, body, stored) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, body = excluded.body,"
                 " stored = excluded.stored", (url, etag, body, self._now()))
+
+    # -- soft-404 probes --------------------------------------------------------------------
+
+    def get_probe(self, host: str) -> dict[str, Any] | None:
+        """`host`'s soft-404 probe answer, stored less than `PROBE_MAX_AGE` ago."""
+        since = _iso(self._clock() - PROBE_MAX_AGE)
+        with self._guard():
+            row = self._db.execute("SELECT sample FROM probes WHERE host = ? AND stored >= ?",
+                                   (host, since)).fetchone()
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[0])
+        except ValueError:
+            return None  # a damaged cache entry: the host is asked again
+        return data if isinstance(data, dict) else None
+
+    def put_probe(self, host: str, sample: dict[str, Any]) -> None:
+        """Remember `host`'s soft-404 probe answer (replacing an older one)."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO probes (host, sample, stored) VALUES (?, ?, ?)"
+                " ON CONFLICT (host) DO UPDATE SET sample = excluded.sample,"
+                " stored = excluded.stored", (host, json.dumps(sample), self._now()))
 
     # -- internals -------------------------------------------------------------------------
 

@@ -104,6 +104,11 @@ def test_short_texts_need_the_same_place_or_a_not_found_sign() -> None:
     assert judge(page("https://app.test/old", shell, final_url="https://app.test/"),
                  to_home).soft404
 
+    # A number that starts with 404 is not a "404" sign: page 4043 of a list is a page.
+    numbered = page("https://app.test/zz", "Page zz", title="Page")
+    assert not judge(page("https://app.test/4043", "Page 4043", title="Page"),
+                     numbered).soft404
+
 
 def test_inconclusive_probe_and_failed_page() -> None:
     assert judge(page("https://x.test/a", TEMPLATE),

@@ -149,6 +149,19 @@ def test_etag_cache_persists_and_replaces(tmp_path: Path) -> None:
     assert cached is not None and (cached.etag, cached.body) == ('W/"2"', '{"a": 2}')
 
 
+def test_a_probe_is_kept_a_week_then_asked_again(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "state.sqlite"
+    with SQLiteStore(path, clock=clock) as store:
+        assert store.get_probe("soft.test") is None
+        store.put_probe("soft.test", {"status": 200, "sketch": [1, 2]})
+    clock.advance(days=6, hours=23)
+    with SQLiteStore(path, clock=clock) as store:  # it outlives the run
+        assert store.get_probe("soft.test") == {"status": 200, "sketch": [1, 2]}
+        assert store.get_probe("other.test") is None
+        clock.advance(hours=2)
+        assert store.get_probe("soft.test") is None  # older than a week
+
+
 def test_migration_from_an_older_schema_keeps_history(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     old = sqlite3.connect(path)
@@ -163,8 +176,9 @@ def test_migration_from_an_older_schema_keeps_history(tmp_path: Path) -> None:
     old.commit()
     old.close()
     with SQLiteStore(path, dead_after=3) as store:
-        assert store.schema_version == SCHEMA_VERSION == 4
+        assert store.schema_version == SCHEMA_VERSION == 5
         assert store.history([DEAD])[DEAD].streak == 2
+        store.put_probe("old.test", {"status": 404})  # the table v5 added
         store.put_etag("https://api.test/x", "e", "{}")  # the table v2 added
         store.record_run([LinkResult(url=DEAD, status=Status.DEAD)])
         assert store.history([DEAD])[DEAD].confirmed_dead

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from curatorbot.http.failures import (
     NETWORK_TEXT_MAX,
@@ -63,6 +63,8 @@ class Answer:
     bot_sign: str | None = None
     title: str | None = None
     sets_cookie: bool = False  # a cookie may change the next answer (loop detection)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""  # the prefix read (a page's head for its title; a refusal's start)
 
     @property
     def transient(self) -> bool:

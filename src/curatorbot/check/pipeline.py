@@ -26,7 +26,9 @@ order; each is a `LinkResult` (status per the contract in design.md).
 
 `run_check(catalog, settings)` is the whole job for a catalog (collect the distinct URLs,
 apply ignore/include/exclude, check, then the host guard of `check.outcome`) and returns a
-`CheckReport`; `check_targets` is the same as a coroutine. Ctrl-C (cancellation) stops the
+`CheckReport`; with `fragments` on, the links to one page with different `#fragment`s are
+one check of the page plus one anchor search (`check.truth.Truth.missing_anchors`);
+`check_targets` is the same as a coroutine. Ctrl-C (cancellation) stops the
 run cleanly: the report holds what was checked and says `interrupted`.
 """
 
@@ -37,10 +39,11 @@ import ssl
 import time
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from types import TracebackType
 from typing import Self
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from curatorbot import aio
 from curatorbot.catalog.model import Catalog
@@ -49,6 +52,7 @@ from curatorbot.check.classify import network_text
 from curatorbot.check.outcome import GuardedProgress, apply_host_guard
 from curatorbot.check.runner import Runner
 from curatorbot.check.targets import UrlRules, catalog_targets
+from curatorbot.check.truth import ProbeCache
 from curatorbot.http import Resolver
 from curatorbot.http.client import HttpClient
 from curatorbot.http.guard import literal_ip_refused
@@ -65,17 +69,19 @@ class Checker:
     `client` is the run's HTTP client when it is shared (`update`: the metadata providers
     use it too); else one is made from `resolver` (tests map `*.test` names to loopback)
     and `ssl_context` (the TLS trust; default: the system's). `titles` asks for pages with
-    GET and records their <title>.
+    GET and records their <title>. `probes` keeps the soft-404 probes between runs
+    (`update`: the run history; see check.truth).
     """
 
     def __init__(self, settings: Settings, *, client: HttpClient | None = None,
                  resolver: Resolver | None = None, ssl_context: ssl.SSLContext | None = None,
-                 titles: bool = False, lookahead: int | None = None) -> None:
+                 titles: bool = False, lookahead: int | None = None,
+                 probes: ProbeCache | None = None) -> None:
         self.settings = settings
         self.lookahead = lookahead or max(10_000, 32 * settings.concurrency)
         self.client = client or HttpClient(settings, resolver=resolver, ssl_context=ssl_context)
         self.hosts = self.client.hosts
-        self.runner = Runner(settings, self.client, titles)
+        self.runner = Runner(settings, self.client, titles, probes)
 
     async def __aenter__(self) -> Self:
         await self.client.__aenter__()
@@ -239,13 +245,13 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
                         resolver: Resolver | None = None,
                         ssl_context: ssl.SSLContext | None = None, titles: bool = False,
                         progress: Progress | None = None, catalog_path: str = "",
-                        ) -> CheckReport:
+                        probes: ProbeCache | None = None) -> CheckReport:
     """Check the distinct URLs of `targets` and return the guarded report."""
     started = time.monotonic()
     rules = UrlRules(settings)
     results: dict[str, LinkResult] = {}
     checker = Checker(settings, client=client, resolver=resolver, ssl_context=ssl_context,
-                      titles=titles)
+                      titles=titles, probes=probes)
     # Progress sees a verdict only once the host guard can no longer change it.
     shown = GuardedProgress(checker.hosts, progress) if progress is not None else None
 
@@ -262,15 +268,31 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
             if reason:
                 record(LinkResult(url, Status.EXCLUDED, error=reason))
     interrupted = False
+    # With --fragments, the links to one page (page#a, page#b, page) are one check of the
+    # page and one anchor search for all their fragments; each link gets its own verdict.
+    uses: dict[str, list[str]] = {}
+    for url in targets:
+        if url not in results:
+            uses.setdefault(urldefrag(url).url if settings.fragments else url, []).append(url)
+    pages: list[LinkResult] = []
     async with checker:
         try:
-            async for result in checker.check(u for u in targets if u not in results):
-                record(result)
+            async for result in checker.check(uses):
+                if settings.fragments:
+                    pages.append(result)
+                else:
+                    record(result)
+            for verdict in await _anchor_verdicts(checker, pages, uses):
+                record(verdict)
         except asyncio.CancelledError:
             interrupted = True
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()  # handled: the report says `interrupted`
+            for page in pages:
+                for url in uses[page.url]:
+                    if url not in results:
+                        record(replace(page, url=url))
     ordered = [results[url] for url in targets if url in results]
     guarded, outages, network_down = apply_host_guard(ordered, checker.hosts)
     if shown is not None:
@@ -279,6 +301,34 @@ async def check_targets(targets: dict[str, Target], settings: Settings, *,
                        duration=time.monotonic() - started, network_down=network_down,
                        outages=outages, interrupted=interrupted, catalog_path=catalog_path,
                        hosts=len(checker.hosts.states()))
+
+
+async def _anchor_verdicts(checker: Checker, pages: list[LinkResult],
+                           uses: dict[str, list[str]]) -> list[LinkResult]:
+    """Each link's verdict from its page's: a page found ok whose link names a fragment
+    missing from it is `error`, failure `fragment-missing` (one GET per page, all its
+    fragments searched at once: check.truth)."""
+    async def one(page: LinkResult) -> list[LinkResult]:
+        links = uses[page.url]
+        missing: dict[str, str] = {}
+        if page.status in (Status.OK, Status.REDIRECT):
+            fragments = [urldefrag(u).fragment for u in links if urldefrag(u).fragment]
+            if fragments:
+                missing = await checker.runner.truth.missing_anchors(
+                    page.final_url or page.url, fragments, asyncio.sleep)
+        out = []
+        for url in links:
+            fragment = urldefrag(url).fragment
+            if fragment in missing:
+                out.append(replace(page, url=url, status=Status.ERROR,
+                                   failure=Kind.FRAGMENT_MISSING,
+                                   error=network_text(missing[fragment])))
+            else:
+                out.append(replace(page, url=url))
+        return out
+
+    done = await asyncio.gather(*(one(page) for page in pages))
+    return [verdict for verdicts in done for verdict in verdicts]
 
 
 def run_check(catalog: Catalog, settings: Settings, *,

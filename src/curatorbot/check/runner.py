@@ -2,7 +2,9 @@
 
     check_url: hop by hop (loops, cookies, permanent moves, private targets refused),
                each hop asked with HEAD, then GET when HEAD is refused, malformed or dead,
-               with the one retry policy; every request through the run's `HttpClient`
+               with the one retry policy; every request through the run's `HttpClient`;
+               an accepted answer is then asked `check.truth` whether it is really there
+               (a parking page, a soft 404: `dead`)
 
 `Runner.check_url(url, rest)` returns the URL's `LinkResult` (status per the contract in
 design.md). `rest(seconds)` is how the URL waits without making a request (a retry's
@@ -31,6 +33,7 @@ from curatorbot.check.classify import (
     classify_failure,
     network_text,
 )
+from curatorbot.check.truth import Page, ProbeCache, Truth
 from curatorbot.http.client import HttpClient, Reply
 from curatorbot.http.guard import literal_ip_refused
 from curatorbot.http.headers import parse_retry_after
@@ -50,11 +53,13 @@ class Runner:
     """Checks one URL at a time through `client`; `titles` asks for pages with GET and
     records their <title> instead of asking with HEAD."""
 
-    def __init__(self, settings: Settings, client: HttpClient, titles: bool = False) -> None:
+    def __init__(self, settings: Settings, client: HttpClient, titles: bool = False,
+                 probes: ProbeCache | None = None) -> None:
         self.settings = settings
         self.client = client
         self.hosts = client.hosts
         self.titles = titles
+        self.truth = Truth(settings, client, probes)
 
     # -- one URL -----------------------------------------------------------------------
     async def check_url(self, url: str, rest: Sleep = asyncio.sleep) -> LinkResult:
@@ -121,6 +126,13 @@ class Runner:
                 current = target
                 continue
             status, error = classify_answer(outcome, self.settings.accept, permanent)
+            if error is None:
+                chain = [*(hop.url for hop in hops), current]
+                page = Page(code, outcome.headers, outcome.body, outcome.title)
+                finding = await self.truth.verdict(url, chain, page, rest)
+                if finding is not None:
+                    return result(Status.DEAD, http_status=code, error=finding.evidence,
+                                  title=outcome.title, failure=finding.failure)
             return result(status, http_status=code, error=error, title=outcome.title,
                           failure=None if error is None else Kind.HTTP)
 
@@ -210,6 +222,8 @@ class Runner:
             bot_sign=bot_sign(status, headers, reply.body),
             title=extract_title(reply.body, content_type) if want_title else None,
             sets_cookie="Set-Cookie" in headers,
+            headers=headers,
+            body=reply.body if want_title else b"",
         )
 
 

@@ -50,7 +50,7 @@ _ROOT_PAGES = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?|jsp|cgi)?$", r
 _WORD = re.compile(r"\w+")
 _SEPARATORS = re.compile(r"[-_.+~]+")
 _NOT_FOUND = re.compile(
-    r"\b(?:404|not\s+found|page\s+(?:does\s+not|doesn.t|cannot\s+be|could\s+not\s+be)"
+    r"\b(?:404\b|not\s+found|page\s+(?:does\s+not|doesn.t|cannot\s+be|could\s+not\s+be)"
     r"|no\s+longer\s+(?:exists|available)|nicht\s+gefunden|introuvable|no\s+encontrad)",
     re.IGNORECASE)
 

@@ -83,6 +83,12 @@ _CHECK_OPTIONS: list[Callable[[Any], Any]] = [
                  help="Resolve NAME (or *.suffix, or * for every other name) to ADDRESS, "
                       "like curl --resolve (repeatable); ADDRESS may be 'nxdomain' or "
                       "'servfail'."),
+    click.option("--soft404/--no-soft404", "soft404", default=None,
+                 help="Judge 2xx pages against their host's answer for a random path "
+                      "(one probe per host and run; default on, setting soft404)."),
+    click.option("--fragments", is_flag=True, default=None,
+                 help="Check that each link's #fragment names an element of its HTML "
+                      "page (setting fragments)."),
     click.option("--quiet", "-q", is_flag=True, help="No progress output."),
     click.option("--verbose", "-v", is_flag=True, help="A progress line for every link."),
 ]

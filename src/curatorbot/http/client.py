@@ -12,6 +12,8 @@ the per-host limits.
         reply = await client.request("GET", url, read=64 * 1024)
         if isinstance(reply, Failure): ...         # no usable answer (typed, translated once)
         reply.status, reply.headers, reply.body    # at most `read` bytes of the body
+        await client.request("GET", url, read=0, sink=finder)  # the body streamed to a
+                                                   # `BodySink` until it has seen enough
 
 `request` never raises for network trouble; only cancellation passes through.
 """
@@ -24,7 +26,7 @@ import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -45,6 +47,19 @@ API_BODY_CAP = 16 * 1024 * 1024  # what an API answer may be at most (GraphQL ba
 
 # How much of a body to read: a byte count, or one decided from the status and headers.
 ReadSpec = int | Callable[[int, Mapping[str, str]], int]
+SINK_CHUNK = 16 * 1024
+
+
+class BodySink(Protocol):
+    """Reads a body as it streams in (the anchor search, check.truth), at most `limit`
+    bytes: `start` says whether the answer's body is wanted at all; `feed` takes the next
+    chunk and returns True once it has seen enough (the rest is not read)."""
+
+    limit: int
+
+    def start(self, status: int, headers: Mapping[str, str]) -> bool: ...
+
+    def feed(self, chunk: bytes) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +147,13 @@ class HttpClient:
 
     async def request(self, method: str, url: str, *, read: ReadSpec = API_BODY_CAP,
                       headers: Mapping[str, str] | None = None, json: Any = None,
-                      timeout: float | None = None, rest: Sleep | None = None) -> Outcome:
+                      timeout: float | None = None, rest: Sleep | None = None,
+                      sink: BodySink | None = None) -> Outcome:
         """One request to `url` (redirects not followed) inside its host's slot: a `Reply`
         holding at most `read` bytes of the body, or a `Failure`; never raises for network
-        trouble. `rest(seconds)` waits for the host's turn (default: asyncio.sleep)."""
+        trouble. `rest(seconds)` waits for the host's turn (default: asyncio.sleep).
+        `sink`, when given, is fed the body after those bytes (them included) until it
+        has seen enough or read its `limit`."""
         host = host_key(url)
         options: dict[str, Any] = {}
         if timeout is not None:  # else the session's (None would mean none at all)
@@ -146,7 +164,7 @@ class HttpClient:
                 async with self.session.request(
                         method, url, allow_redirects=False, ssl=self._tls(url),
                         headers=headers, json=json, **options) as resp:
-                    reply = await _read(resp, read)
+                    reply = await _read(resp, read, sink)
             except REQUEST_ERRORS as exc:
                 failure = failure_from_exception(exc)
                 if failure.kind in NETWORK_KINDS:
@@ -164,11 +182,15 @@ class HttpClient:
         return True if self._ssl is None else self._ssl
 
 
-async def _read(resp: aiohttp.ClientResponse, read: ReadSpec) -> Reply:
-    """Reduce a response to a `Reply`, reading at most `read` bytes of its body; a small
-    unread rest is read (the connection is kept), a big one dropped with the connection."""
+async def _read(resp: aiohttp.ClientResponse, read: ReadSpec,
+                sink: BodySink | None = None) -> Reply:
+    """Reduce a response to a `Reply`, reading at most `read` bytes of its body (and
+    streaming to `sink` as long as it wants); a small unread rest is read (the connection
+    is kept), a big one dropped with the connection."""
     cap = read(resp.status, resp.headers) if callable(read) else read
     body = await _read_prefix(resp, cap) if cap > 0 and resp.method != "HEAD" else b""
+    if sink is not None and resp.method != "HEAD" and sink.start(resp.status, resp.headers):
+        await _stream(resp, body, sink)
     complete = resp.method == "HEAD" or resp.content.at_eof()
     if not complete:
         length = resp.content_length
@@ -178,6 +200,20 @@ async def _read(resp: aiohttp.ClientResponse, read: ReadSpec) -> Reply:
             resp.close()  # a big body costs nothing: drop the connection
     return Reply(status=resp.status, reason=resp.reason or "", headers=resp.headers,
                  body=body, complete=complete)
+
+
+async def _stream(resp: aiohttp.ClientResponse, prefix: bytes, sink: BodySink) -> None:
+    """Feed `sink` the prefix read, then the next chunks, until it has seen enough."""
+    fed = len(prefix)
+    if prefix and sink.feed(prefix):
+        return
+    while fed < sink.limit:
+        chunk = await resp.content.read(min(SINK_CHUNK, sink.limit - fed))
+        if not chunk:
+            return
+        fed += len(chunk)
+        if sink.feed(chunk):
+            return
 
 
 async def _read_prefix(resp: aiohttp.ClientResponse, cap: int) -> bytes:

@@ -4,9 +4,9 @@ Pure: no I/O, no clock (the caller passes `today`). For every link that is not
 `ignore: true`, in catalog order:
 
 1. its URL, replaced by a renamed repository's new URL, by the target of the leading
-   permanent redirects (unless `redirects.held_reason` objects: then the change is HELD,
-   reported only), or by the clean form of a URL with tracking parameters or a redirect
-   wrapper;
+   permanent redirects (unless `redirects.held_reason` objects, or the check found the
+   target parked: then the change is HELD, reported only), or by the clean form of a
+   URL with tracking parameters or a redirect wrapper;
 2. `dead_since`, set when the history confirms the link dead, removed when it recovers;
 3. GitHub metadata (`repo`, `stars`, `pushed`, `archived`, `license`) and the page `title`,
    each only when it changed meaningfully;
@@ -29,7 +29,7 @@ from curatorbot.catalog.model import Catalog, Link
 from curatorbot.metadata.base import LinkMetadata
 from curatorbot.metadata.repo import RepoMetadata
 from curatorbot.plan import Change, ChangeKind, Evidence
-from curatorbot.results import LinkResult, Status
+from curatorbot.results import FailureKind, LinkResult, Status
 from curatorbot.settings import Settings
 from curatorbot.state import ALIVE, LinkHistory
 from curatorbot.update.redirects import held_reason
@@ -136,6 +136,13 @@ def _url_change(link: Link, result: LinkResult | None, meta: LinkMetadata | None
     if meta is not None and meta.proposal is not None and meta.proposal.new_url != link.url:
         return change(ChangeKind.RENAMED, "url", meta.proposal.new_url,
                       Evidence(note=meta.proposal.detail))
+    # A move into a parking or domain-sale page (the check says `parked`) is no fix.
+    if (result is not None and result.failure == FailureKind.PARKED and result.moved_to
+            and result.moved_to != link.url):
+        return change(ChangeKind.HELD, "url", clean_url(result.moved_to),
+                      Evidence(chain=_chain(result), note="not applied: it leads to a "
+                               f"parking or domain-sale page ({result.error})"),
+                      applied=False)
     # Only the leading permanent hops move the page (`moved_to`): A -301-> B -302-> C
     # moved to B, and A -302-> B -301-> C did not move at all.
     if (result is not None and result.status == Status.REDIRECT and result.moved_to

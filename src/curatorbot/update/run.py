@@ -10,7 +10,8 @@
 Nothing is recorded or planned when the run verified nothing (no network) or was
 interrupted (Ctrl-C): a broken runner must never move the catalog or the history (ETags
 learnt during such a run are dropped too). URLs checked OK within
-`max_age` seconds are not asked again; their last result stands in.
+`max_age` seconds are not asked again; their last result stands in. A host's soft-404
+probe answer (check.truth) is kept in the history for a week (`StoredProbes`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from curatorbot.catalog.edit import DELETE, Edit, apply_edits, apply_span_edits
 from curatorbot.catalog.model import Catalog
 from curatorbot.check.pipeline import check_targets
 from curatorbot.check.targets import Target, UrlRules
+from curatorbot.check.truth import ProbeCache, StoredProbes
 from curatorbot.http import Resolver
 from curatorbot.http.client import HttpClient
 from curatorbot.metadata.base import LinkMetadata, MetadataBatch
@@ -76,7 +78,8 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
     etags = PendingEtags(store)
     context = ProviderContext.from_env(settings, etags=etags, environ=environ)
     report, batch = aio.run(_gather(to_check, meta_urls, settings, context, resolver,
-                                        ssl_context, progress, catalog.path))
+                                        ssl_context, progress, catalog.path,
+                                        StoredProbes(store)))
     report = _merge_cached(report, targets, cached)
     outcome = UpdateOutcome(report=report, changes=[], old_text=text, new_text=text,
                             notes=list(batch.notes), api_requests=batch.requests)
@@ -109,7 +112,8 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
 async def _gather(targets: dict[str, Target], meta_urls: list[str], settings: Settings,
                   context: ProviderContext, resolver: Resolver | None,
                   ssl_context: ssl.SSLContext | None, progress: Progress | None,
-                  catalog_path: str) -> tuple[CheckReport, MetadataBatch]:
+                  catalog_path: str, probes: ProbeCache
+                  ) -> tuple[CheckReport, MetadataBatch]:
     """The check and the metadata, concurrently. Ctrl-C (cancellation) stops both: the
     report holds what was checked and says `interrupted`; the metadata is dropped."""
     # One client for both: every request of the run shares the guard, --resolve, the
@@ -117,7 +121,7 @@ async def _gather(targets: dict[str, Target], meta_urls: list[str], settings: Se
     client = HttpClient(settings, resolver=resolver, ssl_context=ssl_context)
     check = asyncio.create_task(check_targets(
         targets, settings, client=client, titles=True, progress=progress,
-        catalog_path=catalog_path))
+        catalog_path=catalog_path, probes=probes))
     metadata = asyncio.create_task(collect_metadata(meta_urls, build_providers(context),
                                                     client))
     try:

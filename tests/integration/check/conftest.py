@@ -15,9 +15,11 @@ from tests.fakes.linkfarm import LinkFarm
 
 HOSTS = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
 
-# Fast and deterministic: no backoff, short timeouts, loopback allowed.
+# Fast and deterministic: no backoff, short timeouts, loopback allowed. These tests count
+# the requests of the redirect walk and the HEAD/GET policy, so the soft-404 probe (one
+# more request per host, check.truth) is off here; tests/cli/test_truth.py counts it.
 FAST = {"allow_private": True, "retry_backoff": 0, "timeout": 1.0, "connect_timeout": 1.0,
-        "retries": 2}
+        "retries": 2, "soft404": False}
 
 
 class Farm:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import yaml
 
 from curatorbot.plan import ChangeKind, load_plan
-from tests.fakes.world import World
+from tests.fakes.world import SITE_HOST, World
 
 
 def urls_of(path: Path) -> list[str]:
@@ -69,3 +69,19 @@ async def test_redirects_to_a_home_page_or_a_login_page_are_held(world: World) -
     assert changes["e2", "url"].kind is ChangeKind.REDIRECT
     assert "[held] e0 url:" in result.stderr and "[held] e1 url:" in result.stderr
     assert "2 held for review" in result.stderr
+
+
+async def test_a_redirect_into_a_parking_service_is_held_and_the_link_is_parked(
+        world: World) -> None:
+    lander = f"http://sedoparking.com:{world.site.http_port}/lander"
+    parked = world.url("moveto/p?url=" + quote(lander, safe=""))
+    catalog = world.catalog([parked, world.url("moved/m")])
+    plan = world.tmp / "plan.json"
+    result = await world.update(str(catalog), "--plan-out", str(plan),
+                                "--resolve", f"sedoparking.com={SITE_HOST}")
+    assert urls_of(catalog) == [parked, world.url("ok/m")]
+    changes = {(c.entry_id, c.field): c for c in load_plan(plan.read_text(encoding="utf-8"))}
+    held = changes["e0", "url"]
+    assert held.kind is ChangeKind.HELD and held.new == lander and not held.applies
+    assert "parking" in held.evidence.note and "Sedo" in held.evidence.note
+    assert "[held] e0 url:" in result.stderr
