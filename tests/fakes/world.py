@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from curatorbot.cli import main
@@ -190,6 +191,13 @@ class World:
             sys.executable, "-m", "curatorbot", args[0], *rest, cwd=self.tmp,
             env=self.process_env(**env), stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE)
+
+
+def bots(path: Path) -> list[dict[str, Any]]:
+    """The `bot:` mapping of every link of the YAML catalog at `path`, in catalog order."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [link.get("bot", {}) for section in data["sections"]
+            for entry in section["entries"] for link in entry["links"]]
 
 
 def _yaml(value: Any) -> str:

@@ -8,18 +8,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from curatorbot.http.client import HttpClient
 from curatorbot.plan import ChangeKind, load_plan
 from curatorbot.settings import Settings
 from curatorbot.update.rescue import find_copies
 from tests.fakes.cdx import FakeCdx
-from tests.fakes.world import FAST_SETTINGS, World
+from tests.fakes.world import FAST_SETTINGS, World, bots
 
 CDX_HOST = "127.0.0.8"
 BEFORE = "20250101000000"  # the last 200 capture before any link of these tests failed
@@ -40,12 +37,6 @@ def captured(cdx: FakeCdx, url: str) -> None:
     cdx.add(url, BEFORE)
     cdx.add(url, "20250601000000", status="404")
     cdx.add(url, "20990101000000")  # after the link first failed: never proposed
-
-
-def bots(path: Path) -> list[dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [link.get("bot", {}) for section in data["sections"]
-            for entry in section["entries"] for link in entry["links"]]
 
 
 async def test_a_confirmed_dead_link_gets_its_last_good_capture_once(
