@@ -32,8 +32,11 @@ from tests.fakes.cdx import FakeCdx, urlkey
 from tests.fakes.truthcorpus import Judged, build_corpus, judge_pages
 
 from curatorbot.check.soft404 import NEAR_SAME, SIMILAR
+from curatorbot.http.client import HttpClient
 from curatorbot.http.guard import StaticResolver
-from curatorbot.update.archive import cdx_query, cdx_timestamp, pick_capture
+from curatorbot.settings import Settings
+from curatorbot.update.archive import cdx_timestamp
+from curatorbot.update.rescue import find_copies
 
 
 def scores(judged: list[Judged], label: str, predicted: str) -> tuple[float, float, int, int]:
@@ -112,18 +115,16 @@ async def archive_rescue(seed: int, urls: int = 200) -> bool:
     root = await fake.start("127.0.0.12")
     right = wrong = 0
     try:
-        async with aiohttp.ClientSession() as session:
-            for url, first in failed.items():
-                async with session.get(cdx_query(root, url, first)) as response:
-                    capture = pick_capture(await response.json(content_type=None), first)
-                if capture is None:
-                    continue
-                before = [r[1] for r in fake.captures[urlkey(url)]
-                          if r[4] == "200" and r[1] < cdx_timestamp(first)]
-                if before and capture.timestamp == max(before):  # the last good one
-                    right += 1
-                else:
-                    wrong += 1
+        # As `update` asks: through the run's client and the one retry policy.
+        client = HttpClient(Settings(allow_private=True))
+        rescue = await find_copies(client, root, failed)
+        for url, copy in rescue.copies.items():
+            before = [r[1] for r in fake.captures[urlkey(url)]
+                      if r[4] == "200" and r[1] < cdx_timestamp(failed[url])]
+            if before and copy.capture.timestamp == max(before):  # the last good one
+                right += 1
+            else:
+                wrong += 1
     finally:
         await fake.stop()
     suggested = right + wrong
