@@ -96,22 +96,35 @@ async def main(scale: int, seed: int, misses: bool) -> int:
     return 0 if ok else 1
 
 
+PARKED_LANDER = (b"<html><body><script src='//img.sedoparking.com/js/lander.js'></script>"
+                 b"</body></html>")
+
+
 async def archive_rescue(seed: int, urls: int = 200) -> bool:
-    """Suggestions for `urls` dead URLs with mixed captures; True when all are right."""
+    """Suggestions for `urls` dead URLs with mixed captures (one 200 in six a parking
+    lander); True when every suggestion is the last 200 capture before the first failure,
+    none is parked, and every URL whose last such capture is not parked gets one."""
     rng = random.Random(seed)
     fake = FakeCdx()
     failed: dict[str, datetime] = {}
+    landers: set[tuple[str, str]] = set()
     eligible = 0
     for i in range(urls):
         url = f"https://site{i % 37}.example/page/{i}"
         failed[url] = first = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 300))
-        good_before = False
+        last_good: tuple[datetime, bool] | None = None  # (when, parked)
         for _ in range(rng.randint(0, 8)):
             when = first + timedelta(days=rng.randint(-900, 200), seconds=rng.randint(0, 86399))
             status = rng.choice(["200", "200", "200", "301", "404", "503"])
-            fake.add(url, cdx_timestamp(when), status)
-            good_before = good_before or (status == "200" and when < first)
-        eligible += good_before
+            lander = status == "200" and rng.random() < 1 / 6
+            if lander:
+                fake.add(url, cdx_timestamp(when), status, body=PARKED_LANDER)
+                landers.add((url, cdx_timestamp(when)))
+            else:
+                fake.add(url, cdx_timestamp(when), status)
+            if status == "200" and when < first and (last_good is None or when > last_good[0]):
+                last_good = (when, lander)
+        eligible += last_good is not None and not last_good[1]
     root = await fake.start("127.0.0.12")
     right = wrong = 0
     try:
@@ -121,18 +134,20 @@ async def archive_rescue(seed: int, urls: int = 200) -> bool:
         for url, copy in rescue.copies.items():
             before = [r[1] for r in fake.captures[urlkey(url)]
                       if r[4] == "200" and r[1] < cdx_timestamp(failed[url])]
-            if before and copy.capture.timestamp == max(before):  # the last good one
+            if (before and copy.capture.timestamp == max(before)  # the last good one
+                    and (url, copy.capture.timestamp) not in landers):
                 right += 1
             else:
                 wrong += 1
     finally:
         await fake.stop()
     suggested = right + wrong
-    print(f"archive   {suggested} suggestions for {urls} dead URLs ({eligible} with a 200 "
-          f"capture before the failure): {right / max(1, suggested):.1%} are the last 200 "
-          f"capture before the first failure; {suggested / max(1, eligible):.1%} of eligible "
-          f"URLs rescued; "
-          f"{len(fake.requests)} CDX requests")
+    print(f"archive   {suggested} suggestions for {urls} dead URLs ({eligible} whose last 200 "
+          "capture before the failure is not a parking lander): "
+          f"{right / max(1, suggested):.1%} are the last 200 capture before the first "
+          f"failure; {suggested / max(1, eligible):.1%} of eligible URLs rescued; "
+          f"{len(fake.requests)} CDX requests, {len(fake.replays)} captures replayed, "
+          f"{len(fake.replays) - suggested} of them parking landers, withheld")
     return wrong == 0 and suggested == eligible
 
 

@@ -1,4 +1,5 @@
-"""Asking the archive for copies of confirmed-dead links: which URLs, one CDX request each.
+"""Asking the archive for copies of confirmed-dead links: which URLs, one CDX request each,
+and a look at the capture found before it is proposed.
 
 `update` calls this after the run history has confirmed links dead (a dead, soft-404 or
 parked link that failed `dead_after` healthy runs in a row). For each such URL the catalog
@@ -12,6 +13,14 @@ failures in transit asked again, `Retry-After` honoured):
         URL -> ArchivedCopy (the Wayback URL and the capture) for those the archive has a
         200 capture of taken before the first failure; notes for the archive's failures
 
+A CDX row cannot tell a parking page that answered 200 from the page itself (a domain
+that expired was often parked before it stopped answering, and the archive kept the
+lander). So the capture found is replayed as captured (`/web/<timestamp>id_/<url>`, its
+first `check.parked.PAGE_PREFIX` bytes: a second request, to the archive, only for URLs
+with a capture) and run through `check.parked`: a parked capture is not proposed (a note
+says which service). A replay that fails proposes nothing this run, like a failed CDX
+request: nothing unverified is proposed.
+
 The question and the choice of capture are `update.archive`'s (pure); an archive that is
 down, rate-limits past the retries or answers nonsense costs this run its suggestions and
 a note, never the run.
@@ -23,12 +32,20 @@ import asyncio
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from curatorbot.catalog.model import Catalog
+from curatorbot.check.parked import PAGE_PREFIX, parked
 from curatorbot.http.client import HttpClient, Outcome, Reply
 from curatorbot.http.headers import parse_retry_after
 from curatorbot.state import LinkHistory
-from curatorbot.update.archive import ArchivedCopy, archive_url, cdx_query, pick_capture
+from curatorbot.update.archive import (
+    ArchivedCopy,
+    archive_url,
+    cdx_query,
+    pick_capture,
+    raw_capture_url,
+)
 from curatorbot.urls import is_web_url
 
 CDX_BODY_CAP = 1024 * 1024  # `limit=-1` answers one row; a mirror ignoring it, many
@@ -70,22 +87,33 @@ async def find_copies(client: HttpClient, api_root: str,
         return rescue
     semaphore = asyncio.Semaphore(CDX_CONCURRENCY)
     failed: list[str] = []
+    parked_copies: list[str] = []
 
     async def one(url: str, first_failure: dt.datetime) -> None:
         async with semaphore:
-            outcome = await _ask(client, cdx_query(api_root, url, first_failure), rescue)
-        if isinstance(outcome, Reply) and outcome.status == 200:
+            outcome = await _ask(client, cdx_query(api_root, url, first_failure), rescue,
+                                 read=CDX_BODY_CAP, accept="application/json")
+            if not _answered(outcome):
+                failed.append(f"{url}: {_why(outcome)}")
+                return
             try:
                 payload = outcome.json()
             except ValueError:
                 failed.append(f"{url}: the archive's answer is not JSON")
                 return
             capture = pick_capture(payload, first_failure)
-            if capture is not None:
-                rescue.copies[url] = ArchivedCopy(archive_url(api_root, capture, url), capture)
+            if capture is None:
+                return
+            replay = await _ask(client, raw_capture_url(api_root, capture, url), rescue,
+                                read=PAGE_PREFIX, accept="text/html,*/*;q=0.8")
+        if not _answered(replay):
+            failed.append(f"{url}: the capture of {capture.date}: {_why(replay)}")
             return
-        why = f"HTTP {outcome.status}" if isinstance(outcome, Reply) else outcome.message
-        failed.append(f"{url}: {why}")
+        match = parked(url, (), {}, replay.body)
+        if match is not None:
+            parked_copies.append(f"{url} ({capture.date}, {match.service})")
+            return
+        rescue.copies[url] = ArchivedCopy(archive_url(api_root, capture, url), capture)
 
     async with client:
         try:
@@ -103,17 +131,33 @@ async def find_copies(client: HttpClient, api_root: str,
             f"the archive ({api_root}) could not be asked about {len(failed)} dead "
             f"link{'s' if len(failed) > 1 else ''} (first: {failed[0]}); no archived copy "
             "is proposed for them this run")
+    if parked_copies:
+        parked_copies.sort()
+        rescue.notes.append(
+            f"the archive's last good capture of {len(parked_copies)} dead "
+            f"link{'s' if len(parked_copies) > 1 else ''} is a parking page (first: "
+            f"{parked_copies[0]}); no archived copy is proposed for "
+            f"{'them' if len(parked_copies) > 1 else 'it'}")
     return rescue
 
 
-async def _ask(client: HttpClient, query: str, rescue: Rescue) -> Outcome:
+async def _ask(client: HttpClient, url: str, rescue: Rescue, *, read: int,
+               accept: str) -> Outcome:
+    """One question to the archive, asked again by the one retry policy."""
     async def attempt() -> Outcome:
-        outcome = await client.request("GET", query, read=CDX_BODY_CAP,
-                                       headers={"Accept": "application/json"})
+        outcome = await client.request("GET", url, read=read, headers={"Accept": accept})
         rescue.requests += 1
         return outcome
 
     return await client.retry.run(attempt, transient=_transient, retry_after=_retry_after)
+
+
+def _answered(outcome: Outcome) -> TypeGuard[Reply]:
+    return isinstance(outcome, Reply) and outcome.status == 200
+
+
+def _why(outcome: Outcome) -> str:
+    return f"HTTP {outcome.status}" if isinstance(outcome, Reply) else outcome.message
 
 
 def _transient(outcome: Outcome) -> bool:

@@ -189,3 +189,34 @@ async def test_a_capture_after_the_first_failure_is_never_proposed(cdx: FakeCdx)
     rescue = await find_copies(HttpClient(Settings(allow_private=True)), cdx.root,
                                {url: FAILED})
     assert rescue.copies == {} and rescue.notes == [] and len(cdx.requests) == 1
+
+
+PARKED_LANDER = (b"<html><head><title>gone.example</title></head><body>"
+                 b"<script src=\"//img.sedoparking.com/js/lander.js\"></script></body></html>")
+
+
+async def test_a_parked_capture_is_replayed_and_never_proposed(cdx: FakeCdx) -> None:
+    parked, real = "http://example.test/parked", "http://example.test/real"
+    cdx.add(parked, "20240101000000")  # the page, before the domain lapsed
+    cdx.add(parked, BEFORE, body=PARKED_LANDER)  # the lander the archive kept last
+    captured(cdx, real)
+    rescue = await find_copies(HttpClient(Settings(allow_private=True)), cdx.root,
+                               {parked: FAILED, real: FAILED})
+    assert list(rescue.copies) == [real]
+    assert sorted(cdx.replays) == sorted(f"/web/{BEFORE}id_/{url}" for url in (parked, real))
+    (note,) = rescue.notes
+    assert f"is a parking page (first: {parked} (2025-01-01, Sedo))" in note
+
+
+async def test_a_capture_that_cannot_be_replayed_is_not_proposed(cdx: FakeCdx) -> None:
+    url = "http://example.test/gone"
+    captured(cdx, url)
+    settings = Settings(allow_private=True, retries=1, retry_backoff=0)
+    cdx.fail_next = [(200, None)]  # the CDX answer: "HTTP 200" as text, not JSON
+    rescue = await find_copies(HttpClient(settings), cdx.root, {url: FAILED})
+    assert rescue.copies == {} and "not JSON" in rescue.notes[0]
+    del cdx.bodies[next(key for key in cdx.bodies if key[1] == BEFORE)]  # replay: 404
+    rescue = await find_copies(HttpClient(settings), cdx.root, {url: FAILED})
+    assert rescue.copies == {}
+    assert "the capture of 2025-01-01: HTTP 404" in rescue.notes[0]
+    assert len(cdx.replays) == 1  # a 404 is an answer: not asked again
