@@ -51,6 +51,7 @@ class FakeCdx:
     requests: list[dict[str, list[str]]] = field(default_factory=list)
     bodies: dict[tuple[str, str], bytes] = field(default_factory=dict)
     replays: list[str] = field(default_factory=list)  # the `/web/...` paths asked
+    authorization: list[str] = field(default_factory=list)  # any Authorization header sent
     root: str = ""
     _runner: web.AppRunner | None = None
 
@@ -79,7 +80,9 @@ class FakeCdx:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def _scripted(self) -> web.Response | None:
+    def _scripted(self, request: web.Request) -> web.Response | None:
+        if "Authorization" in request.headers:
+            self.authorization.append(request.headers["Authorization"])
         if not self.fail_next:
             return None
         status, retry_after = self.fail_next.pop(0)
@@ -88,7 +91,7 @@ class FakeCdx:
 
     async def _replay(self, request: web.Request) -> web.Response:
         self.replays.append(request.path_qs)
-        scripted = self._scripted()
+        scripted = self._scripted(request)
         if scripted is not None:
             return scripted
         url = request.path_qs.split("id_/", 1)[1]
@@ -100,7 +103,7 @@ class FakeCdx:
     async def _search(self, request: web.Request) -> web.Response:
         query = {key: request.query.getall(key) for key in request.query}
         self.requests.append(query)
-        scripted = self._scripted()
+        scripted = self._scripted(request)
         if scripted is not None:
             return scripted
         if "url" not in query:

@@ -66,8 +66,8 @@ def wanted(catalog: Catalog, history: Mapping[str, LinkHistory]) -> dict[str, dt
     failure: not `ignore: true`, web URLs, and (YAML) no `archived_copy` recorded yet."""
     found: dict[str, dt.datetime] = {}
     for link, _ in catalog.link_paths():
-        known = link.url in history and history[link.url]
-        if not known or not known.confirmed_dead or not known.first_failure:
+        known = history.get(link.url)
+        if known is None or not known.confirmed_dead or not known.first_failure:
             continue
         if link.ignore or not is_web_url(link.url):
             continue

@@ -16,7 +16,7 @@ from curatorbot.plan import ChangeKind, load_plan
 from curatorbot.settings import Settings
 from curatorbot.update.rescue import find_copies
 from tests.fakes.cdx import FakeCdx
-from tests.fakes.world import FAST_SETTINGS, World, bots
+from tests.fakes.world import FAST_SETTINGS, TOKEN, World, bots
 
 CDX_HOST = "127.0.0.8"
 BEFORE = "20250101000000"  # the last 200 capture before any link of these tests failed
@@ -67,6 +67,9 @@ async def test_a_confirmed_dead_link_gets_its_last_good_capture_once(
                  if c.kind is ChangeKind.ARCHIVED_COPY]
     assert (change.url, change.field, change.new) == (dead, "archived_copy", copy)
     assert "captured 2025-01-01" in change.evidence.note and change.evidence.strikes == 2
+    # The archive is no GitHub endpoint: the token of the run's environment never goes there.
+    assert cdx.replays == [f"/web/{BEFORE}id_/{dead}"] and cdx.authorization == []
+    assert TOKEN not in second.output
 
     pr = await world.cli("pr", "--catalog", str(catalog), "--plan", str(plan),
                          "--path-in-repo", "catalog.yaml", "--dry-run")
