@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit, urlunsplit
 
 # Query parameters that only track the reader, on any host.
 TRACKING_PARAMS = frozenset({
@@ -60,11 +60,17 @@ WRAPPERS: tuple[_Wrapper, ...] = tuple(
     )
 )
 
+# Every host some wrapper may be on (one test before trying each wrapper).
+_WRAPPER_HOST = re.compile("|".join(f"(?:{w.host.pattern})" for w in WRAPPERS))
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 _IPV4_DIGITS = {10: frozenset("0123456789"), 8: frozenset("01234567"),
                 16: frozenset("0123456789abcdef")}
+
+
+_IPV4_CHARS = frozenset("0123456789abcdefxABCDEFX.")
 
 
 def _ipv4_part(part: str) -> int | None:
@@ -86,6 +92,8 @@ def ipv4_literal(host: str) -> ipaddress.IPv4Address | None:
     """The IPv4 address `host` spells in any form URL parsers or `inet_aton` read as one:
     the dotted quad, fewer parts (`127.1`), one number (`2130706433`), octal (`0177`) or hex
     (`0x7f`) parts, a trailing dot. None for a host name, or numbers out of range."""
+    if not _IPV4_CHARS.issuperset(host):
+        return None  # a name: it has a letter no number form uses
     parts = host.split(".")
     if len(parts) > 1 and parts[-1] == "":
         parts.pop()
@@ -126,19 +134,28 @@ def noncanonical_ip(host: str) -> str | None:
 def host_key(url: str) -> str:
     """The host a URL is polite to and counted against: its host name (lower case, as
     urlsplit gives it; ports share the host), or "" when there is none or it is invalid."""
+    parts = _split(url)
+    return (parts.hostname or "") if parts is not None else ""
+
+
+def _split(url: str) -> SplitResult | None:
+    """`urlsplit(url)`, or None when it cannot be split."""
     try:
-        return urlsplit(url).hostname or ""
+        return urlsplit(url)
     except ValueError:
-        return ""
+        return None
 
 
 def unwrap(url: str) -> str | None:
     """The URL a redirect wrapper points at, or None when `url` is not a known wrapper."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    parts = _split(url)
+    return _unwrap(parts, (parts.hostname or "").lower()) if parts is not None else None
+
+
+def _unwrap(parts: SplitResult, host: str) -> str | None:
+    """`unwrap` of a split URL whose host (lower case) is `host`."""
+    if not _WRAPPER_HOST.match(host):
         return None
-    host = (parts.hostname or "").lower()
     for wrapper in WRAPPERS:
         if wrapper.host.match(host) and wrapper.path.match(parts.path or "/"):
             params = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -182,9 +199,8 @@ def _is_tracking(name: str, names: frozenset[str]) -> bool:
 
 def tracking_params(url: str) -> list[str]:
     """Names of the tracking parameters in `url`'s query, in order."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    parts = _split(url)
+    if parts is None or not parts.query:
         return []
     names = _tracking_names((parts.hostname or "").lower())
     found = (_param_name(piece) for piece in parts.query.split("&"))
@@ -193,9 +209,13 @@ def tracking_params(url: str) -> list[str]:
 
 def strip_tracking(url: str) -> str:
     """`url` without tracking parameters; everything else byte for byte as it was."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    parts = _split(url)
+    return _strip_tracking(url, parts) if parts is not None else url
+
+
+def _strip_tracking(url: str, parts: SplitResult) -> str:
+    """`strip_tracking` of `url`, split as `parts`."""
+    if not parts.query:
         return url
     names = _tracking_names((parts.hostname or "").lower())
     pieces = parts.query.split("&")
@@ -208,21 +228,34 @@ def strip_tracking(url: str) -> str:
 
 def clean_url(url: str) -> str:
     """Surrounding white space, redirect wrappers (nested too) and tracking removed."""
+    return _clean(url)[0]
+
+
+def _clean(url: str) -> tuple[str, SplitResult | None]:
+    """`clean_url(url)` and its split (None when it cannot be split)."""
     url = url.strip()
+    parts = _split(url)
     for _ in range(5):
-        inner = unwrap(url)
+        if parts is None:
+            return url, None
+        inner = _unwrap(parts, (parts.hostname or "").lower())
         if inner is None:
             break
         url = inner.strip()
-    return strip_tracking(url)
+        parts = _split(url)
+    if parts is None:
+        return url, None
+    clean = _strip_tracking(url, parts)
+    return clean, (parts if clean is url else _split(clean))
 
 
 def dedupe_key(url: str) -> str:
     """A key equal for URLs that name the same resource: scheme http/https, host case,
     default ports, a trailing slash, tracking parameters and wrappers do not count."""
-    url = clean_url(url)
+    url, parts = _clean(url)
     try:
-        parts = urlsplit(url)
+        if parts is None:
+            return url
         port = parts.port
     except ValueError:
         return url

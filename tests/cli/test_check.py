@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from curatorbot.cli import main
 from tests.fakes.linkfarm import LinkFarm
+from tests.fakes.world import default_sigint
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "contracts" /
                      "check-report.schema.json").read_text())
@@ -212,7 +213,8 @@ def test_ctrl_c_stops_cleanly_and_prints_what_was_checked(tmp_path: Path) -> Non
         proc = subprocess.Popen(
             [sys.executable, "-m", "curatorbot", "check", str(path), "--format", "json",
              "--allow-private", "--timeout", "60", "--quiet"],
-            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=default_sigint)
         time.sleep(2.5)  # the ok links are done, the slow ones hang
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -190,7 +191,14 @@ class World:
         return await asyncio.create_subprocess_exec(
             sys.executable, "-m", "curatorbot", args[0], *rest, cwd=self.tmp,
             env=self.process_env(**env), stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
+            stderr=asyncio.subprocess.PIPE, preexec_fn=default_sigint)
+
+
+def default_sigint() -> None:
+    """`preexec_fn` for a child the test will send SIGINT: the default action, whatever the
+    test runner's own (a shell starts background jobs with SIGINT ignored, and an ignored
+    signal stays ignored across exec, so Python would never see the Ctrl-C)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def bots(path: Path) -> list[dict[str, Any]]:

@@ -242,6 +242,9 @@ def _yaml_problem(exc: yaml.YAMLError, text: str | bytes, name: str) -> Problem:
 class _Events:
     """The YAML event stream with one event of look-ahead; YAML errors become Problems.
 
+    `head` is the next event (read ahead as soon as the one before it is taken), so looking
+    at it costs an attribute read: the builder looks at every event several times.
+
     libyaml refuses more than 1000 levels of nesting (about 500 levels of sections); the
     catalog promises any depth, so at that point the stream goes on with PyYAML's own
     parser (no such limit, and no recursion), from the same event."""
@@ -250,38 +253,59 @@ class _Events:
         self.text = text
         self.name = name
         self._loader: type[yaml.SafeLoader] = _COMPOSER
-        self._stream = yaml.parse(text, Loader=self._loader)
+        self._parser = self._loader(text)
+        self._get_event: Callable[[], yaml.Event | None] = self._parser.get_event
         self._read = 0
-        self._next: yaml.Event | None = None
+        self.head = cast(yaml.Event, None)
+        self.take()
 
     def peek(self) -> yaml.Event:
-        if self._next is None:
-            try:
-                self._next = next(self._stream)
-            except yaml.YAMLError as exc:
-                if self._loader is yaml.SafeLoader or "maximum nesting depth" not in str(exc):
-                    raise CatalogInvalid([_yaml_problem(exc, self.text, self.name)]) from None
-                self._resume_in_python()
-                return self.peek()
-            self._read += 1
-        return self._next
+        return self.head
 
     def take(self) -> yaml.Event:
-        event = self.peek()
-        self._next = None
+        event = self.head
+        try:
+            after: yaml.Event | None = self._get_event()
+        except yaml.YAMLError as exc:
+            after = self._recover(exc)
+        if after is not None:  # None past the stream's end: the last event stays
+            self._read += 1
+            self.head = after
         return event
+
+    def _recover(self, exc: yaml.YAMLError) -> yaml.Event | None:
+        """The event libyaml could not give when it refused the nesting (from PyYAML's
+        parser); any other YAML error becomes the catalog's one problem."""
+        if self._loader is yaml.SafeLoader or "maximum nesting depth" not in str(exc):
+            raise CatalogInvalid([_yaml_problem(exc, self.text, self.name)]) from None
+        self._resume_in_python()
+        return self._get_event()
 
     def _resume_in_python(self) -> None:
         """Continue with PyYAML's parser, past the events libyaml already gave."""
         self._loader = yaml.SafeLoader
-        self._stream = yaml.parse(self.text, Loader=yaml.SafeLoader)
+        self._parser = yaml.SafeLoader(self.text)
+        self._get_event = cast(Callable[[], yaml.Event | None], self._parser.get_event)
         for _ in range(self._read):
-            next(self._stream)
+            self._get_event()
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+# The first characters of plain scalars that YAML's implicit rules may read as something
+# other than a string (true, null, 12, 1.5, 2024-01-01, ...).
+_IMPLICIT_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+
+
+def _is_text(event: yaml.ScalarEvent) -> bool:
+    """Whether a scalar is a string without asking the resolver: untagged, and quoted, a
+    block scalar, or plain and opening with a character no implicit type starts with."""
+    return event.tag in (None, "!") and (not event.implicit[0]
+                                         or event.value[:1] not in _IMPLICIT_FIRST)
 
 
 def _line(event: yaml.Event) -> int:
     mark = event.start_mark
-    return int(mark.line) + 1 if mark is not None else 0
+    return mark.line + 1 if mark is not None else 0
 
 
 class _Builder:
@@ -306,7 +330,9 @@ class _Builder:
 
     def skip(self) -> None:
         """Consume one whole node (a scalar, or a collection with everything inside)."""
-        depth = 0
+        if isinstance(self.events.take(), yaml.ScalarEvent | yaml.AliasEvent):
+            return
+        depth = 1
         while True:
             event = self.events.take()
             if isinstance(event, yaml.CollectionStartEvent):
@@ -332,9 +358,13 @@ class _Builder:
     def construct(self, event: yaml.ScalarEvent, report: bool = True) -> Any:
         """The Python value of a scalar, resolved and built as safe loading does."""
         tag = event.tag
+        if _is_text(event):
+            return event.value
         if tag is None or tag == "!":
             tag = self._resolver.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit)
+            if tag == _STR_TAG:
+                return event.value
         node = yaml.ScalarNode(tag, event.value, None, None, event.style)
         build = self._constructor.yaml_constructors.get(tag)
         if build is None:
@@ -401,27 +431,33 @@ class _Builder:
                  seen: set[str]) -> tuple[str, int] | None:
         """The next known key of the open mapping and the line of its value (which the
         caller then consumes), reporting and skipping bad keys; None at the mapping's end."""
-        while not isinstance(self.events.peek(), yaml.MappingEndEvent):
-            key_event = self.events.peek()
-            key = self.construct(key_event, report=False) \
-                if isinstance(key_event, yaml.ScalarEvent) else None
+        events = self.events
+        while not isinstance(key_event := events.head, yaml.MappingEndEvent):
+            key: Any = None
+            if isinstance(key_event, yaml.ScalarEvent):
+                # A known key is a plain word that YAML reads as a string (tested).
+                known = key_event.tag is None and key_event.value in allowed
+                key = key_event.value if known or _is_text(key_event) \
+                    else self.construct(key_event, report=False)
+                events.take()
+            else:
+                self.skip()
+            if isinstance(key, str) and key in allowed and key not in seen:
+                seen.add(key)
+                return key, _line(events.head)
             key_line = _line(key_event)
-            self.skip()
             if not isinstance(key, str):
                 self.problem(key_line, f"{_label(what)} has a key that is not a name",
                              code="key")
             elif key in seen:
                 self.problem(key_line, f"{_label(what)} has the key '{key}' twice",
                              "keep one of them", "duplicate-key")
-            elif key not in allowed:
+            else:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else \
                     f"expected one of: {', '.join(allowed)}"
                 self.problem(key_line, f"unknown key '{key}' in {_label(what)}", hint,
                              "unknown-key")
-            else:
-                seen.add(key)
-                return key, _line(self.events.peek())
             self.skip()  # the value of a key that was reported
         return None
 
@@ -475,24 +511,24 @@ class _Builder:
 
         `required` marks a value that must not be empty: a blank string is then a problem
         (and `default` is returned), whose hint is "write <required>"."""
-        if self.alias():
-            return default
-        event = self.events.peek()
-        if list in types and isinstance(event, yaml.SequenceStartEvent):
-            items: list[Any] = []
-            self.sequence(what, lambda _line: items.append(self.typed(f"an item of {what}",
-                                                                       (str, int, float, bool))))
-            return items
+        event = self.events.head
         if not isinstance(event, yaml.ScalarEvent):
+            if self.alias():
+                return default
+            if list in types and isinstance(event, yaml.SequenceStartEvent):
+                items: list[Any] = []
+                self.sequence(what, lambda _line: items.append(
+                    self.typed(f"an item of {what}", (str, int, float, bool))))
+                return items
             self.problem(_line(event), f"{what} must be {_expected(types)}, found "
                                        f"{self.describe_next()}", code="type")
             self.skip()
             return default
         self.events.take()
         value = self.construct(event)
-        ok = any(isinstance(value, t) and not (t is int and isinstance(value, bool))
-                 for t in types)
-        if not ok:
+        if type(value) not in types and not any(  # exact type first: the common case
+                isinstance(value, t) and not (t is int and isinstance(value, bool))
+                for t in types):
             self.problem(_line(event), f"{what} must be {_expected(types)}, found "
                                        f"{_describe(value)}", code="type")
             return default
@@ -503,11 +539,12 @@ class _Builder:
         return value
 
     def text(self, what: str, one_line: bool = False, *, required: str = "") -> str:
-        line = _line(self.events.peek())
-        value = self.typed(what, (str,), "", required=required)
-        if one_line and "\n" in value.strip():
-            self.problem(line, f"{what} must be one line", "shorten it to one sentence", "type")
-        return str(value).strip()
+        event = self.events.head
+        value = self.typed(what, (str,), "", required=required).strip()
+        if one_line and "\n" in value:
+            self.problem(_line(event), f"{what} must be one line", "shorten it to one sentence",
+                         "type")
+        return str(value)
 
     def strings(self, what: str) -> tuple[str, ...]:
         event = self.events.peek()
@@ -811,6 +848,12 @@ def _label(what: str | Callable[[], str]) -> str:
     return what() if callable(what) else what
 
 
+_SPACE = re.compile(r"\s")  # what str.isspace calls white space
+# URLs that pass every test below on sight (most of a catalog): http(s), a host of letters,
+# digits, dots and dashes, a port of at most 4 digits, then no white space.
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,4})?(?:[/?#]\S*)?")
+
+
 def url_problem(url: str, *, other_schemes: bool = False) -> tuple[str, str, str] | None:
     """Why `url` is refused, or None for a usable http(s) URL; with `other_schemes` (the
     catalog), an absolute URL of another scheme (`mailto:`, `ftp:`, `data:`) is usable too:
@@ -819,6 +862,11 @@ def url_problem(url: str, *, other_schemes: bool = False) -> tuple[str, str, str
     (message, detail, hint): what is wrong, said after the URL and opening with its verb
     ("is not an http(s) URL"); the parser's own complaint when it could not read the URL at
     all, else ""; and what to do, or ""."""
+    return None if _PLAIN_URL.fullmatch(url) else _parsed_url_problem(url, other_schemes)
+
+
+def _parsed_url_problem(url: str, other_schemes: bool = False) -> tuple[str, str, str] | None:
+    """`url_problem` from the URL's parts (the test for every URL not plainly fine)."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
@@ -830,7 +878,7 @@ def url_problem(url: str, *, other_schemes: bool = False) -> tuple[str, str, str
         return "is not an http(s) URL", "", "use an absolute http:// or https:// address"
     if not parts.hostname:
         return "has no host", "", "write the full address with its host"
-    if any(c.isspace() for c in url):
+    if _SPACE.search(url):
         return "contains white space", "", "percent-encode it as %20"
     return None
 

@@ -25,7 +25,7 @@ from curatorbot.publish.history_branch import HISTORY_PATH, HistoryBranch
 from curatorbot.results import LinkResult, Status
 from curatorbot.state import SQLiteStore
 from tests.fakes.github_api import FakeGitHub, Repo
-from tests.fakes.world import ROOT, TOKEN, World, bots
+from tests.fakes.world import ROOT, TOKEN, World, bots, default_sigint
 
 REPORT_SCHEMA = json.loads((ROOT / "tests" / "contracts" / "check-report.schema.json")
                            .read_text(encoding="utf-8"))
@@ -213,7 +213,8 @@ async def test_an_interrupted_run_saves_nothing(world: World, api: FakeGitHub) -
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "curatorbot", "update", *world.base_args(), str(catalog),
         "--history-branch", BRANCH, "--quiet", cwd=world.tmp, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        preexec_fn=default_sigint)
     for _ in range(200):  # until the slow link is being asked
         if any("/slow/" in path for s in world.farm.stats.values() for _, _, path in s.log):
             break
