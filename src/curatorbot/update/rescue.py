@@ -58,7 +58,6 @@ class Rescue:
 
     copies: dict[str, ArchivedCopy] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    requests: int = 0
 
 
 def wanted(catalog: Catalog, history: Mapping[str, LinkHistory]) -> dict[str, dt.datetime]:
@@ -81,7 +80,8 @@ def wanted(catalog: Catalog, history: Mapping[str, LinkHistory]) -> dict[str, dt
 
 async def find_copies(client: HttpClient, api_root: str,
                       dead: Mapping[str, dt.datetime]) -> Rescue:
-    """One CDX request per URL of `dead` (URL -> first failure) through `client`."""
+    """One CDX request per URL of `dead` (URL -> first failure) through `client`, and one
+    replay of the capture it finds (withheld when parked or unreadable)."""
     rescue = Rescue()
     if not dead:
         return rescue
@@ -91,7 +91,7 @@ async def find_copies(client: HttpClient, api_root: str,
 
     async def one(url: str, first_failure: dt.datetime) -> None:
         async with semaphore:
-            outcome = await _ask(client, cdx_query(api_root, url, first_failure), rescue,
+            outcome = await _ask(client, cdx_query(api_root, url, first_failure),
                                  read=CDX_BODY_CAP, accept="application/json")
             if not _answered(outcome):
                 failed.append(f"{url}: {_why(outcome)}")
@@ -104,7 +104,7 @@ async def find_copies(client: HttpClient, api_root: str,
             capture = pick_capture(payload, first_failure)
             if capture is None:
                 return
-            replay = await _ask(client, raw_capture_url(api_root, capture, url), rescue,
+            replay = await _ask(client, raw_capture_url(api_root, capture, url),
                                 read=PAGE_PREFIX, accept="text/html,*/*;q=0.8")
         if not _answered(replay):
             failed.append(f"{url}: the capture of {capture.date}: {_why(replay)}")
@@ -141,13 +141,10 @@ async def find_copies(client: HttpClient, api_root: str,
     return rescue
 
 
-async def _ask(client: HttpClient, url: str, rescue: Rescue, *, read: int,
-               accept: str) -> Outcome:
+async def _ask(client: HttpClient, url: str, *, read: int, accept: str) -> Outcome:
     """One question to the archive, asked again by the one retry policy."""
     async def attempt() -> Outcome:
-        outcome = await client.request("GET", url, read=read, headers={"Accept": accept})
-        rescue.requests += 1
-        return outcome
+        return await client.request("GET", url, read=read, headers={"Accept": accept})
 
     return await client.retry.run(attempt, transient=_transient, retry_after=_retry_after)
 
