@@ -35,9 +35,11 @@ from tests.fakes.truthcorpus import Judged, Labelled, build_corpus, judge_pages
 
 from curatorbot.check.pipeline import Checker
 from curatorbot.check.soft404 import NEAR_SAME, SIMILAR
+from curatorbot.http.client import HttpClient
 from curatorbot.http.guard import StaticResolver
 from curatorbot.settings import Settings
-from curatorbot.update.archive import cdx_query, cdx_timestamp, pick_capture
+from curatorbot.update.archive import cdx_timestamp
+from curatorbot.update.rescue import find_copies
 
 
 def scores(judged: list[Judged], label: str, predicted: str) -> tuple[float, float, int, int]:
@@ -125,47 +127,58 @@ async def through_checker(pages: list[Labelled], table: dict[str, str], titles: 
                               result.failure == "parked", result.error or ""))
         sent = checker.runner.truth.probes_sent
     return out, sent, time.perf_counter() - started
+PARKED_LANDER = (b"<html><body><script src='//img.sedoparking.com/js/lander.js'></script>"
+                 b"</body></html>")
 
 
 async def archive_rescue(seed: int, urls: int = 200) -> bool:
-    """Suggestions for `urls` dead URLs with mixed captures; True when all are right."""
+    """Suggestions for `urls` dead URLs with mixed captures (one 200 in six a parking
+    lander); True when every suggestion is the last 200 capture before the first failure,
+    none is parked, and every URL whose last such capture is not parked gets one."""
     rng = random.Random(seed)
     fake = FakeCdx()
     failed: dict[str, datetime] = {}
+    landers: set[tuple[str, str]] = set()
     eligible = 0
     for i in range(urls):
         url = f"https://site{i % 37}.example/page/{i}"
         failed[url] = first = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 300))
-        good_before = False
+        last_good: tuple[datetime, bool] | None = None  # (when, parked)
         for _ in range(rng.randint(0, 8)):
             when = first + timedelta(days=rng.randint(-900, 200), seconds=rng.randint(0, 86399))
             status = rng.choice(["200", "200", "200", "301", "404", "503"])
-            fake.add(url, cdx_timestamp(when), status)
-            good_before = good_before or (status == "200" and when < first)
-        eligible += good_before
+            lander = status == "200" and rng.random() < 1 / 6
+            if lander:
+                fake.add(url, cdx_timestamp(when), status, body=PARKED_LANDER)
+                landers.add((url, cdx_timestamp(when)))
+            else:
+                fake.add(url, cdx_timestamp(when), status)
+            if status == "200" and when < first and (last_good is None or when > last_good[0]):
+                last_good = (when, lander)
+        eligible += last_good is not None and not last_good[1]
     root = await fake.start("127.0.0.12")
     right = wrong = 0
     try:
-        async with aiohttp.ClientSession() as session:
-            for url, first in failed.items():
-                async with session.get(cdx_query(root, url, first)) as response:
-                    capture = pick_capture(await response.json(content_type=None), first)
-                if capture is None:
-                    continue
-                before = [r[1] for r in fake.captures[urlkey(url)]
-                          if r[4] == "200" and r[1] < cdx_timestamp(first)]
-                if before and capture.timestamp == max(before):  # the last good one
-                    right += 1
-                else:
-                    wrong += 1
+        # As `update` asks: through the run's client and the one retry policy.
+        client = HttpClient(Settings(allow_private=True))
+        rescue = await find_copies(client, root, failed)
+        for url, copy in rescue.copies.items():
+            before = [r[1] for r in fake.captures[urlkey(url)]
+                      if r[4] == "200" and r[1] < cdx_timestamp(failed[url])]
+            if (before and copy.capture.timestamp == max(before)  # the last good one
+                    and (url, copy.capture.timestamp) not in landers):
+                right += 1
+            else:
+                wrong += 1
     finally:
         await fake.stop()
     suggested = right + wrong
-    print(f"archive   {suggested} suggestions for {urls} dead URLs ({eligible} with a 200 "
-          f"capture before the failure): {right / max(1, suggested):.1%} are the last 200 "
-          f"capture before the first failure; {suggested / max(1, eligible):.1%} of eligible "
-          f"URLs rescued; "
-          f"{len(fake.requests)} CDX requests")
+    print(f"archive   {suggested} suggestions for {urls} dead URLs ({eligible} whose last 200 "
+          "capture before the failure is not a parking lander): "
+          f"{right / max(1, suggested):.1%} are the last 200 capture before the first "
+          f"failure; {suggested / max(1, eligible):.1%} of eligible URLs rescued; "
+          f"{len(fake.requests)} CDX requests, {len(fake.replays)} captures replayed, "
+          f"{len(fake.replays) - suggested} of them parking landers, withheld")
     return wrong == 0 and suggested == eligible
 
 

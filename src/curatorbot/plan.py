@@ -24,6 +24,7 @@ class ChangeKind(enum.StrEnum):
     REDIRECT = "redirect"          # a permanent redirect: the URL is replaced
     RENAMED = "renamed"            # a GitHub repository renamed or transferred
     ARCHIVED = "archived"          # a repository was archived
+    ARCHIVED_COPY = "archived_copy"  # a dead link's last good capture in a web archive
     DEAD = "dead"                  # a link confirmed dead (marked, never deleted)
     METADATA = "metadata"          # title, stars, last push... refreshed
     CLEANUP = "cleanup"            # URL hygiene: tracking parameters, redirect wrappers

@@ -21,6 +21,8 @@ from curatorbot import PROJECT_URL, __version__
 from curatorbot.errors import UsageError
 
 DEFAULT_USER_AGENT = f"curatorbot/{__version__} (+{PROJECT_URL})"
+# The Wayback Machine, asked for archived copies of dead links (setting `archive_api`).
+DEFAULT_ARCHIVE_API = "https://web.archive.org"
 
 
 def parse_accept(spec: str) -> frozenset[int]:
@@ -153,6 +155,9 @@ class Settings:
     soft404_hosts_off: tuple[str, ...] = ()
     # Check that a link's #fragment names an element of its HTML page (check.truth).
     fragments: bool = False
+    # Archived copies of confirmed-dead links (update.rescue): asked of this CDX API root.
+    archive: bool = True
+    archive_api: str = DEFAULT_ARCHIVE_API
 
     def merged(self, values: Mapping[str, Any], *,
                name: Callable[[str], str] = _setting_name) -> Settings:
@@ -184,6 +189,9 @@ class Settings:
                             or PureWindowsPath(self.readme).drive or self.readme.endswith("/")):
             raise UsageError(f"readme: {self.readme!r} must be a file's path relative to the "
                              "catalog, with forward slashes, e.g. README.md")
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", self.archive_api):
+            raise UsageError(f"archive_api: {self.archive_api!r} is not an http(s) URL; "
+                             "write the archive's root, e.g. https://web.archive.org")
         for pattern in (*self.exclude, *self.include):
             try:
                 re.compile(pattern)
@@ -220,6 +228,8 @@ SETTING_TYPES: Mapping[str, tuple[type, ...]] = {
     "soft404": (bool,),
     "soft404_hosts_off": (list,),
     "fragments": (bool,),
+    "archive": (bool,),
+    "archive_api": (str,),
 }
 
 

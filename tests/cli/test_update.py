@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 import jsonschema
 import pytest
-import yaml
 
 from curatorbot.plan import ChangeKind, load_plan
 from curatorbot.state import SQLiteStore
@@ -20,12 +19,6 @@ from tests.fakes.world import TOKEN, World
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "contracts" /
                      "check-report.schema.json").read_text())
-
-
-def bots(path: Path) -> list[dict[str, object]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [link.get("bot", {}) for section in data["sections"]
-            for entry in section["entries"] for link in entry["links"]]
 
 
 async def test_dry_run_prints_the_diff_and_writes_neither_catalog_nor_state(

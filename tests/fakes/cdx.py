@@ -9,7 +9,12 @@ inverts), `limit=N` (first N) and `limit=-N` (last N), rows sorted by date. Obse
 than documented, and what the fake does: no capture with `output=json` is `[]`; when
 rate-limited the server answers 429 with `Retry-After`; an overloaded one answers 5xx.
 
-`FakeCdx.add(url, timestamp, status=...)` stores a capture; `fail_next` holds scripted
+The replay of a capture, `GET /web/<timestamp>id_/<url>` (Wayback's "identity" mode: the
+bytes as captured, no banner), answers the capture's stored `body` for an exact timestamp
+(the real server redirects to the nearest capture otherwise; the fake answers 404), and
+takes the same scripted failures.
+
+`FakeCdx.add(url, timestamp, status=..., body=...)` stores a capture; `fail_next` holds scripted
 answers `(status, retry_after)` the next requests get instead (429, 503...); `requests`
 logs each query's parameters. `start(host)` serves it on a loopback address; `root` is then
 the value for `archive_api`.
@@ -44,12 +49,19 @@ class FakeCdx:
     captures: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     fail_next: list[tuple[int, str | None]] = field(default_factory=list)
     requests: list[dict[str, list[str]]] = field(default_factory=list)
+    bodies: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    replays: list[str] = field(default_factory=list)  # the `/web/...` paths asked
+    authorization: list[str] = field(default_factory=list)  # any Authorization header sent
     root: str = ""
     _runner: web.AppRunner | None = None
 
     def add(self, url: str, timestamp: str, status: str = "200",
-            mimetype: str = "text/html", length: str = "2048") -> None:
-        """Store a capture of `url` taken at `timestamp` (14 digits) that answered `status`."""
+            mimetype: str = "text/html", length: str = "2048",
+            body: bytes = b"<html><head><title>Archived page</title></head>"
+                          b"<body><p>The page as it was.</p></body></html>") -> None:
+        """Store a capture of `url` taken at `timestamp` (14 digits) that answered `status`
+        with `body`."""
+        self.bodies[(urlkey(url), timestamp)] = body
         digest = f"D{abs(hash((url, timestamp))) % 10**20:020d}"
         row = (urlkey(url), timestamp, url, mimetype, status, digest, length)
         rows = self.captures.setdefault(urlkey(url), [])
@@ -59,6 +71,7 @@ class FakeCdx:
     async def start(self, host: str = "127.0.0.1") -> str:
         app = web.Application()
         app.router.add_get("/cdx/search/cdx", self._search)
+        app.router.add_get(r"/web/{timestamp:\d{14}}id_/{url:.+}", self._replay)
         self._runner, port = await start_app(app, host)
         self.root = f"http://{host}:{port}"
         return self.root
@@ -67,13 +80,32 @@ class FakeCdx:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    def _scripted(self, request: web.Request) -> web.Response | None:
+        if "Authorization" in request.headers:
+            self.authorization.append(request.headers["Authorization"])
+        if not self.fail_next:
+            return None
+        status, retry_after = self.fail_next.pop(0)
+        headers = {"Retry-After": retry_after} if retry_after is not None else {}
+        return web.Response(status=status, headers=headers, text=f"HTTP {status}\n")
+
+    async def _replay(self, request: web.Request) -> web.Response:
+        self.replays.append(request.path_qs)
+        scripted = self._scripted(request)
+        if scripted is not None:
+            return scripted
+        url = request.path_qs.split("id_/", 1)[1]
+        body = self.bodies.get((urlkey(url), request.match_info["timestamp"]))
+        if body is None:
+            return web.Response(status=404, text="Wayback Machine has not archived that URL.\n")
+        return web.Response(body=body, content_type="text/html")
+
     async def _search(self, request: web.Request) -> web.Response:
         query = {key: request.query.getall(key) for key in request.query}
         self.requests.append(query)
-        if self.fail_next:
-            status, retry_after = self.fail_next.pop(0)
-            headers = {"Retry-After": retry_after} if retry_after is not None else {}
-            return web.Response(status=status, headers=headers, text=f"HTTP {status}\n")
+        scripted = self._scripted(request)
+        if scripted is not None:
+            return scripted
         if "url" not in query:
             return web.Response(status=400, text="Missing required param: url\n")
         try:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from curatorbot.cli import main
@@ -198,6 +199,13 @@ def default_sigint() -> None:
     test runner's own (a shell starts background jobs with SIGINT ignored, and an ignored
     signal stays ignored across exec, so Python would never see the Ctrl-C)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def bots(path: Path) -> list[dict[str, Any]]:
+    """The `bot:` mapping of every link of the YAML catalog at `path`, in catalog order."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [link.get("bot", {}) for section in data["sections"]
+            for entry in section["entries"] for link in entry["links"]]
 
 
 def _yaml(value: Any) -> str:

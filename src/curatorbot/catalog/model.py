@@ -37,6 +37,7 @@ BOT_KEYS: Mapping[str, tuple[type, ...]] = {
     "pushed": (str,),         # GitHub: date of the last push (month-level churn is skipped)
     "archived": (bool,),      # GitHub: archived by its owner
     "license": (str,),        # GitHub: SPDX id of the licence
+    "archived_copy": (str,),  # confirmed dead: its last 200 capture before the first failure
 }
 
 

@@ -1,10 +1,11 @@
 """The pull request's title and body, built from the plan of changes.
 
 A summary line, then one table per kind of change (redirects applied, repositories renamed,
-archived, confirmed dead, metadata, URL clean-ups), each row with the entry, old -> new and
-the evidence (status chain, first failure, strikes), then a footer telling how to make the
-bot leave a link alone. Everything is deterministic: the same plan gives the same text, so a
-rerun with nothing new writes nothing.
+archived, confirmed dead, archived copies of dead links, metadata, URL clean-ups), each row
+with the entry, old -> new and the evidence (status chain, first failure, strikes; an
+archived copy's capture date), then a footer telling how to make the bot leave a link
+alone. Everything is deterministic: the same plan gives the same text, so a rerun with
+nothing new writes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ KINDS: tuple[tuple[ChangeKind, str, str, str], ...] = (
     (ChangeKind.ARCHIVED, "Repositories archived", "archived repository",
      "archived repositories"),
     (ChangeKind.DEAD, "Confirmed dead", "dead link", "dead links"),
+    (ChangeKind.ARCHIVED_COPY, "Archived copies of dead links", "archived copy",
+     "archived copies"),
     (ChangeKind.METADATA, "Metadata refreshed", "metadata update", "metadata updates"),
     (ChangeKind.CLEANUP, "URLs cleaned up", "URL clean-up", "URL clean-ups"),
     (ChangeKind.HELD, "Redirects not applied (to a home or login page: please review)",

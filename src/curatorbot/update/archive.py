@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-DEFAULT_ARCHIVE_API = "https://web.archive.org"
+# The default API root is the setting's (`settings.DEFAULT_ARCHIVE_API`).
 CDX_PATH = "/cdx/search/cdx"
 CDX_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 TIMESTAMP_FORMAT = "%Y%m%d%H%M%S"
@@ -47,6 +47,14 @@ class Capture:
     def date(self) -> str:
         """The capture's day, for the PR table (YYYY-MM-DD)."""
         return self.when.strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedCopy:
+    """The archived copy proposed for a dead URL: its Wayback URL, and the capture."""
+
+    url: str            # {api_root}/web/<timestamp>/<dead url>
+    capture: Capture
 
 
 def cdx_timestamp(when: datetime) -> str:

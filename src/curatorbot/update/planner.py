@@ -8,13 +8,16 @@ Pure: no I/O, no clock (the caller passes `today`). For every link that is not
    target parked: then the change is HELD, reported only), or by the clean form of a
    URL with tracking parameters or a redirect wrapper;
 2. `dead_since`, set when the history confirms the link dead, removed when it recovers;
+   `archived_copy`, the archive's last 200 capture before the first failure, when the run
+   found one (`update.rescue`) and it differs from the one recorded;
 3. GitHub metadata (`repo`, `stars`, `pushed`, `archived`, `license`) and the page `title`,
    each only when it changed meaningfully;
 4. `checked`, today's date, on links that changed in any of the ways above.
 
 A Markdown catalog has no place for data: only step 1 applies there, as an edit of the
 URL's characters (`Link.span`); a URL not written literally (a reference definition, an
-escaped URL) has no span, so its change is HELD. Dead links are reported by the health
+escaped URL) has no span, so its change is HELD. An archived copy is proposed there in the
+PR text only (a change with no path: reported, never applied). Dead links are reported by the health
 issue, never marked or deleted in the file.
 """
 
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from curatorbot.catalog.model import Catalog, Link
@@ -32,6 +35,7 @@ from curatorbot.plan import Change, ChangeKind, Evidence
 from curatorbot.results import FailureKind, LinkResult, Status
 from curatorbot.settings import Settings
 from curatorbot.state import ALIVE, LinkHistory
+from curatorbot.update.archive import ArchivedCopy
 from curatorbot.update.redirects import held_reason
 from curatorbot.urls import clean_url, is_web_url
 
@@ -46,6 +50,7 @@ class RunFacts:
     results: Mapping[str, LinkResult]
     history: Mapping[str, LinkHistory]
     metadata: Mapping[str, LinkMetadata]
+    copies: Mapping[str, ArchivedCopy] = field(default_factory=dict)  # dead URL -> its copy
 
 
 def plan_changes(catalog: Catalog, facts: RunFacts, settings: Settings,
@@ -57,6 +62,10 @@ def plan_changes(catalog: Catalog, facts: RunFacts, settings: Settings,
             change = _markdown_url_change(link, path, facts)
             if change is not None:
                 changes.append(change)
+            copy = facts.copies.get(link.url)
+            if copy is not None and not link.ignore:
+                changes.append(_copy_change(copy, facts.history.get(link.url),
+                                            _Maker(link, path), applied=False))
         return changes
     for link, path in catalog.link_paths():
         if not link.ignore and is_web_url(link.url):  # others are excluded, never written
@@ -93,6 +102,9 @@ def _link_changes(link: Link, path: tuple[str | int, ...], facts: RunFacts,
     if url_change is not None:
         out.append(url_change)
     out.extend(_health_changes(bot, result, history, change))
+    copy = facts.copies.get(link.url)
+    if copy is not None and bot.get("archived_copy") != copy.url:
+        out.append(_copy_change(copy, history, change))
     if meta is not None and meta.repo is not None:
         out.extend(_repo_changes(bot, meta.repo, settings, change))
     title = (result.title if result is not None else None) or (meta.title if meta else None)
@@ -174,6 +186,17 @@ def _health_changes(bot: Mapping[str, Any], result: LinkResult | None,
     elif bot.get("dead_since") and result is not None and result.status in ALIVE:
         yield change(ChangeKind.METADATA, "dead_since", None,
                      Evidence(note=f"answers again ({result.http_status})"))
+
+
+def _copy_change(copy: ArchivedCopy, history: LinkHistory | None, change: _Maker, *,
+                 applied: bool = True) -> Change:
+    """The archived copy of a confirmed-dead link, with the capture's date as evidence."""
+    evidence = Evidence(first_failure=history.first_failure if history else None,
+                        strikes=history.streak if history else 0,
+                        note=f"archived copy captured {copy.capture.date}, the last 200 "
+                             "before the first failure")
+    return change(ChangeKind.ARCHIVED_COPY, "archived_copy", copy.url, evidence,
+                  applied=applied)
 
 
 def _repo_changes(bot: Mapping[str, Any], repo: RepoMetadata, settings: Settings,

@@ -5,6 +5,8 @@
                                                                      v
             history.record_run (strikes; an unhealthy run adds none) + history.history
                                                                      v
+        rescue.find_copies (confirmed dead: one CDX request each, unless `archive: off`)
+                                                                     v
                        planner.plan_changes ──> edit.apply_edits ──> new text
 
 Nothing is recorded or planned when the run verified nothing (no network) or was
@@ -37,6 +39,7 @@ from curatorbot.results import ATTENTION_STATUSES, CheckReport, LinkResult, Stat
 from curatorbot.settings import Settings
 from curatorbot.state import LinkHistory, PendingEtags, RunSummary, StateStore
 from curatorbot.update.planner import RunFacts, plan_changes
+from curatorbot.update.rescue import Rescue, find_copies, wanted
 
 Progress = Callable[[LinkResult], None]
 
@@ -99,8 +102,13 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
     report.history = {
         r.url: _history_json(history.get(r.url)) for r in report.results
         if r.status in ATTENTION_STATUSES or (r.url in history and history[r.url].streak)}
+    rescue = Rescue()
+    if settings.archive:
+        client = HttpClient(settings, resolver=resolver, ssl_context=ssl_context)
+        rescue = aio.run(find_copies(client, settings.archive_api, wanted(catalog, history)))
+        outcome.notes.extend(rescue.notes)
     facts = RunFacts(results={r.url: r for r in report.results}, history=history,
-                     metadata=batch.links)
+                     metadata=batch.links, copies=rescue.copies)
     outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
     edits = [Edit(c.path, DELETE if c.new is None else c.new)
              for c in outcome.changes if c.applies]

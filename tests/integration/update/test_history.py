@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from curatorbot.plan import ChangeKind, load_plan
 from curatorbot.state import SQLiteStore
-from tests.fakes.world import World
-
-
-def bots(path: Path) -> list[dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [link.get("bot", {}) for section in data["sections"]
-            for entry in section["entries"] for link in entry["links"]]
+from tests.fakes.world import World, bots
 
 
 @pytest.mark.parametrize("dead_after", [2, None], ids=["dead_after=2", "default=3"])

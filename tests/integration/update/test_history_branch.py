@@ -16,7 +16,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 
 from curatorbot.commands.history_sync import LOST_NOTE
 from curatorbot.github_config import GitHubConfig
@@ -26,7 +25,7 @@ from curatorbot.publish.history_branch import HISTORY_PATH, HistoryBranch
 from curatorbot.results import LinkResult, Status
 from curatorbot.state import SQLiteStore
 from tests.fakes.github_api import FakeGitHub, Repo
-from tests.fakes.world import ROOT, TOKEN, World, default_sigint
+from tests.fakes.world import ROOT, TOKEN, World, bots, default_sigint
 
 REPORT_SCHEMA = json.loads((ROOT / "tests" / "contracts" / "check-report.schema.json")
                            .read_text(encoding="utf-8"))
@@ -61,12 +60,6 @@ async def run(world: World, fake: FakeGitHub, catalog: Path, n: int, *args: str)
 
 def history_text(fake: FakeGitHub) -> str | None:
     return repo_of(fake).file_text(f"heads/{BRANCH}", HISTORY_PATH)
-
-
-def bots(path: Path) -> list[dict[str, object]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [link.get("bot", {}) for section in data["sections"]
-            for entry in section["entries"] for link in entry["links"]]
 
 
 async def test_three_runs_on_fresh_runners_confirm_a_dead_link(
