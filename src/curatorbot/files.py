@@ -1,8 +1,9 @@
 """The files curatorbot writes, and the one way each kind is written.
 
-- `check_output(path, option)`: a path given to `--output` or `--plan-out` is checked while
-  the arguments are parsed, before any network work or catalog write: its folder exists and
-  is writable, it is not a folder, and an existing file there is writable.
+- `check_output(path, option, inputs)`: a path given to `--output` or `--plan-out` is checked
+  while the arguments are parsed, before any network work or catalog write: its folder exists
+  and is writable, it is not a folder nor the file the command reads, and an existing file
+  there is writable.
 - `GuardedFile`: a file read at the start of a run and rewritten at its end (the catalog, for
   `update` and `lint --fix`). Creating one checks that the file can be replaced (a writable
   file in a writable folder) before any work is done. `replace` is compare-and-swap: when
@@ -24,6 +25,7 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from curatorbot.errors import FileWriteError
@@ -43,10 +45,15 @@ def writable(path: Path, *, folder: bool = False) -> bool:
     return os.access(path, mode, effective_ids=_EFFECTIVE) and bool(bits & 0o222)
 
 
-def check_output(path: Path, option: str) -> None:
-    """FileWriteError unless `path` can be written as the output of `option`."""
+def check_output(path: Path, option: str, inputs: Iterable[Path] = ()) -> None:
+    """FileWriteError unless `path` can be written as the output of `option`, and is none
+    of the `inputs` the command reads (writing there would replace what it reads)."""
     if path.is_dir():
         raise FileWriteError(f"{path}: is a folder; give {option} a file path")
+    for source in inputs:
+        if path.exists() and source.exists() and os.path.samefile(path, source):
+            raise FileWriteError(f"{path}: is the file this command reads ({source}); give "
+                                 f"{option} another path")
     folder = path.parent
     if not folder.is_dir():
         raise FileWriteError(f"{path}: the folder {folder} does not exist; create it or "

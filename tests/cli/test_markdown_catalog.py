@@ -180,6 +180,30 @@ def test_lint_fix_cleans_urls_of_a_readme_in_place(tmp_path: Path) -> None:
     assert f"{readme}:7: [duplicate-url] entry 'a-again'" in result.stdout
 
 
+def test_lint_fix_never_claims_a_url_it_cannot_edit(tmp_path: Path) -> None:
+    """A URL not written literally (an entity, a backslash escape) has no span to edit: lint
+    does not offer --fix for it, nor says it fixed it; the literal one is fixed."""
+    text = ("# List\n\n## Tools\n\n"
+            "- [A](https://a.example.invalid/?utm_source=x&amp;id=1) - an entity\n"
+            "- [B](https://b.example.invalid/?id=2\\&utm_source=y) - an escape\n"
+            "- [C](https://c.example.invalid/?utm_source=z) - literal\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(text, encoding="utf-8")
+    listed = invoke("lint", str(readme)).output.splitlines()
+    assert listed[-1] == f"{readme}: 3 problem(s), 1 fixable with --fix"
+    assert f"{readme}:5: [tracking-params] entry 'a': " \
+        "https://a.example.invalid/?utm_source=x&id=1 carries tracking parameters " \
+        "(utm_source); drop them by hand (the URL is not written literally, so --fix " \
+        "cannot edit it)" in listed
+    result = invoke("lint", "--fix", str(readme))
+    assert result.exit_code == 2, result.output
+    assert readme.read_text(encoding="utf-8") == text.replace("?utm_source=z", "")
+    fixed = [line for line in result.output.splitlines() if "fixed [" in line]
+    assert fixed == [f"{readme}:7: fixed [tracking-params] https://c.example.invalid/?utm_source=z "
+                     "-> https://c.example.invalid/"]
+    assert result.output.splitlines()[-1] == f"{readme}: 2 problem(s), 0 fixable with --fix"
+
+
 def test_lint_flags_non_canonical_ips_of_a_readme(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("# List\n\n## Hosts\n\n- [Short](http://127.1/a) - an entry\n\n"

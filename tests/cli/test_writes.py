@@ -187,6 +187,45 @@ async def test_output_into_a_missing_folder_is_exit_3_before_any_work(
     assert sha256(catalog) == before
 
 
+@pytest.mark.parametrize("first", [True, False], ids=["output-first", "output-last"])
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+async def test_output_onto_the_commands_own_input_is_exit_3_before_any_work(
+        world: World, command: str, first: bool) -> None:
+    """`render README.md -o README.md`, `import README.md -o README.md`, `update -o
+    catalog.yaml`...: the output would replace the file the command reads (a README by a
+    page or by YAML, a catalog by a report); refused before any work, in either order."""
+    catalog = world.catalog([world.url("moved/1")])
+    markdown = world.tmp / "list.md"
+    markdown.write_text(f"# Links\n\n- [One]({world.url('ok/1')})\n", encoding="utf-8")
+    base = _command(world, command, catalog, markdown)
+    source = markdown if command == "import" else catalog
+    before = sha256(source)
+    same = world.tmp / "." / source.name  # another spelling of the same file
+    args = ([base[0], "-o", str(same), *base[1:]] if first else [*base, "-o", str(same)])
+    result = await world.cli(*args)
+    assert result.code == 3, result.output
+    assert one_error(result) == (
+        f"curatorbot: error: {same}: is the file this command reads ({source}); give "
+        "--output/-o another path")
+    assert sha256(source) == before
+    assert farm_requests(world) == 0 and not world.state.exists()
+
+
+async def test_plan_out_onto_the_default_catalog_is_exit_3_before_any_work(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = world.catalog([world.url("moved/1")])
+    monkeypatch.chdir(catalog.parent)
+    before = sha256(catalog)
+    result = await world.cli("update", "--plan-out", catalog.name, "--allow-private",
+                             "--state", str(world.state))
+    assert result.code == 3, result.output
+    assert one_error(result) == (
+        f"curatorbot: error: {catalog.name}: is the file this command reads (catalog.yaml); "
+        "give --plan-out another path")
+    assert sha256(catalog) == before
+    assert farm_requests(world) == 0 and not world.state.exists()
+
+
 @pytest.mark.parametrize("command", ["check", "render"])
 async def test_output_to_a_read_only_file_or_a_folder_is_exit_3(
         world: World, command: str, restore_modes: list[Path]) -> None:

@@ -20,7 +20,7 @@ from curatorbot.catalog.importer import (
     url_kind,
     yaml_scalar,
 )
-from curatorbot.catalog.markdown import MdLink
+from curatorbot.catalog.markdown import MdLink, read_markdown
 from curatorbot.errors import CatalogError
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "ml-resources.md"
@@ -92,6 +92,24 @@ def test_clean_hook_rewrites_urls() -> None:
     text = "# L\n\n- [A](https://a.example.invalid/?utm_source=x) - thing\n"
     _, catalog = imported(text, clean=lambda url: url.strip().split("?")[0])
     assert [lk.url for lk in catalog.links()] == ["https://a.example.invalid/"]
+
+
+def test_urls_written_through_entities_or_escapes_keep_their_entrys_text() -> None:
+    """`&amp;` in a destination or an `href` (how HTML writes `&`), a backslash escape: the
+    URL is read, and the text after the link is still the summary, not the destination."""
+    text = ("# L\n\n## Tools\n\n"
+            "- [A](https://a.example.invalid/?x=1&amp;y=2) - an entity.\n"
+            "- [B](https://b.example.invalid/?x=1\\&y=2) | [b2](https://b.example.invalid/&#38;)"
+            " - an escape, then a second link.\n"
+            '- <a href="https://c.example.invalid/?x=1&amp;y=2">C</a> - an HTML link.\n')
+    _, catalog = imported(text, clean=lambda url: url)
+    entries = list(catalog.entries())
+    assert [(e.title, e.summary, [lk.url for lk in e.links]) for e in entries] == [
+        ("A", "an entity.", ["https://a.example.invalid/?x=1&y=2"]),
+        ("B", "an escape, then a second link.",
+         ["https://b.example.invalid/?x=1&y=2", "https://b.example.invalid/&"]),
+        ("C", "an HTML link.", ["https://c.example.invalid/?x=1&y=2"])]
+    assert [lk.span for lk in read_markdown(text).links()] == [None] * 4  # never edited
 
 
 def test_list_items_awesome_style() -> None:

@@ -28,7 +28,7 @@ titles = st.text(TEXT_CHARS, min_size=1, max_size=24).map(one_line).filter(
 summaries = st.text(SUMMARY_CHARS, max_size=60).map(one_line)
 tags = st.lists(st.from_regex(r"[A-Za-z][A-Za-z0-9+.-]{0,11}", fullmatch=True), max_size=3,
                 unique=True)
-paths = st.text(string.ascii_letters + string.digits + "_-.()~%=&?/", max_size=20)
+paths = st.text(string.ascii_letters + string.digits + "_-.()~%=&?/;#", max_size=20)
 
 
 @st.composite
@@ -99,3 +99,20 @@ def test_render_never_re_encodes_a_url() -> None:
         id="s", title="S", line=0, entries=(Entry(id="e", title="B", kind="website", line=0,
                                                   links=(Link(url + ")x", 0),)),)),))
     assert f"- [B](<{url})x>)\n" in render_markdown(unbalanced)
+
+
+def test_a_url_holding_an_entity_comes_back_as_it_was() -> None:
+    """`&amp;` in a URL is three characters of the URL, not an `&` to Markdown: rendered
+    with its `&` backslash-escaped (not percent-encoded: `%26` would be another URL), it
+    is read back unchanged, in both forms of destination."""
+    urls = ("https://e.example/p?a=1&amp;b=2", "https://e.example/p(x?c=&#38;")
+    catalog = Catalog(path="c.yaml", title="T", sections=(Section(
+        id="s", title="S", line=0, entries=tuple(
+            Entry(id=f"e{i}", title=f"E{i}", kind="website", line=0, links=(Link(url, 0),))
+            for i, url in enumerate(urls))),))
+    page = render_markdown(catalog)
+    assert "- [E0](https://e.example/p?a=1\\&amp;b=2)\n" in page
+    assert "- [E1](<https://e.example/p(x?c=\\&#38;>)\n" in page
+    again = parse_catalog(import_markdown(page, "page.md").text, "again.yaml")
+    assert kept(again) == kept(catalog)
+    assert render_markdown(again) == page

@@ -2,7 +2,9 @@
 parameters, redirect wrappers, IP addresses written in a non-canonical form.
 
 `lint_catalog` returns `Finding`s in file order; findings that carry a `fix` can be applied
-with `fix_edits`, which turns them into minimal-diff edits of the link's `url:` value.
+with `fix_edits`, which turns them into minimal-diff edits of the link's `url:` value (in a
+Markdown catalog, of the URL's characters; a URL written there other than literally has
+none, so its finding carries no fix).
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ def lint_catalog(catalog: Catalog) -> list[Finding]:
 def _hygiene(catalog: Catalog) -> Iterator[Finding]:
     for link, path in catalog.link_paths():
         url_path = path if catalog.markdown else (*path, "url")  # Markdown: its span
+        # A Markdown URL not written literally (entity, escape, reference) has no span:
+        # there is no place to write a fix, so none is offered.
+        fix_hint = "(--fix does)" if url_path else \
+            "by hand (the URL is not written literally, so --fix cannot edit it)"
         if not is_web_url(link.url):
             yield Finding(
                 "not-http", link.line, link.entry_id, link.url,
@@ -68,14 +74,16 @@ def _hygiene(catalog: Catalog) -> Iterator[Finding]:
             yield Finding(
                 "redirect-wrapper", link.line, link.entry_id, link.url,
                 f"{_short(link.url)} is a redirect wrapper around {_short(inner)}",
-                "link the target directly (--fix does)", clean_url(link.url), url_path)
+                f"link the target directly {fix_hint}",
+                clean_url(link.url) if url_path else None, url_path)
             continue
         names = tracking_params(link.url)
         if names:
             yield Finding(
                 "tracking-params", link.line, link.entry_id, link.url,
                 f"{_short(link.url)} carries tracking parameters ({', '.join(names)})",
-                "drop them (--fix does)", strip_tracking(link.url), url_path)
+                f"drop them {fix_hint}", strip_tracking(link.url) if url_path else None,
+                url_path)
 
 
 def _duplicates(catalog: Catalog) -> Iterator[Finding]:
@@ -97,7 +105,7 @@ def _duplicates(catalog: Catalog) -> Iterator[Finding]:
 
 def fix_edits(findings: list[Finding]) -> list[Edit]:
     """The edits that apply every fixable finding."""
-    return [Edit(f.path, f.fix) for f in findings if f.fix is not None and f.path]
+    return [Edit(f.path, f.fix) for f in findings if f.fix is not None]
 
 
 def _short(url: str, limit: int = 90) -> str:

@@ -28,8 +28,9 @@ wrap an image) never makes an entry.
 Every link carries its 1-based line and the character span of its URL in the source text
 (offsets into the text as given: BOM, CRLF and all), so `update` can replace exactly those
 characters; a URL written through escapes or entities, or held in a reference definition,
-has no span (None) and is never rewritten. Where the reading has to guess, `guesses` says
-so once per kind of guess.
+has no span (None) and is never rewritten; its `written` extent (where its escapes or
+entities stand) still tells where the link ends, so the text after it is read as for any
+other. Where the reading has to guess, `guesses` says so once per kind of guess.
 """
 
 from __future__ import annotations
@@ -87,9 +88,10 @@ class MdLink:
 
     url: str
     line: int
-    span: tuple[int, int] | None
+    span: tuple[int, int] | None  # the URL's characters, when written literally (editable)
     label: str = ""
     role: str = ""  # "image": wraps only an image (a badge); "nav": navigation
+    written: tuple[int, int] | None = None  # where the URL is written, literally or not
 
 
 @dataclass
@@ -245,23 +247,66 @@ class _Locator:
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
 
-    def find(self, url: str, kind: str, lines: tuple[int, int]) -> tuple[int, int] | None:
-        """The span of `url` written as a `kind` link ('md', 'auto', 'html', 'bare') in the
-        0-based line range; None when it is not written literally there."""
+    def find(self, url: str, kind: str, lines: tuple[int, int]
+             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """(span, written) of `url` written as a `kind` link ('md', 'auto', 'html', 'bare')
+        in the 0-based line range: `span` where it is written literally, else None;
+        `written` where it is written at all (through backslash escapes or entities too),
+        else None."""
         if not url:
-            return None
+            return None, None
+        literal = self._search(url, kind, lines)
+        if literal is not None:
+            return literal, literal
+        return None, self._search(_written_form(url), kind, lines)
+
+    def _search(self, url: str | re.Pattern[str], kind: str, lines: tuple[int, int]
+                ) -> tuple[int, int] | None:
+        """The first place at or after the cursor where `url` (a literal, or the pattern
+        of its written forms) stands as a `kind` link; the cursor moves past it."""
         low, high = self.offset(lines[0]), self.offset(lines[1])
         pos = max(self.cursor, low)
         text = self.text
         while True:
-            at = text.find(url, pos, high)
+            if isinstance(url, str):
+                at = text.find(url, pos, high)
+                end = at + len(url)
+            else:
+                match = url.search(text, pos, high)
+                at, end = (match.start(), match.end()) if match else (-1, -1)
             if at < 0:
                 return None
-            before = text[max(low, at - 40):at]
-            if _written_as(kind, before):
-                self.cursor = at + len(url)
-                return at, at + len(url)
+            if _written_as(kind, text[max(low, at - 40):at]) and \
+                    _ends_as(kind, text[end:end + 1]):
+                self.cursor = end
+                return at, end
             pos = at + 1
+
+
+def _written_form(url: str) -> re.Pattern[str]:
+    """What `url` may look like in the source once Markdown or HTML has read it: any ASCII
+    punctuation backslash-escaped, an `&` written as an entity."""
+    parts = []
+    for char in url:
+        if char == "&":
+            parts.append(r"(?:&amp;|&#0*38;|&#[xX]0*26;|\\?&)")
+        elif char.isascii() and not char.isalnum() and not char.isspace():
+            parts.append(r"\\?" + re.escape(char))
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts))
+
+
+def _ends_as(kind: str, after: str) -> bool:
+    """Whether a URL of a `kind` link may end before `after` (so a URL is never found as
+    the start of a longer destination: `/&` in `/&#38;`)."""
+    if kind == "md":
+        return after in ("", ")", ">") or after.isspace()
+    if kind == "auto":
+        return after == ">"
+    if kind == "html":
+        return after in ("", '"', "'", ">") or after.isspace()
+    return True
 
 
 def _written_as(kind: str, before: str) -> bool:
@@ -449,11 +494,11 @@ class _Reader:
             href = raw.href.strip()
             if not href or href.startswith("#"):
                 continue
-            span = self.loc.find(href, raw.kind, lines)
-            line = self.loc.line_of(span[0]) if span else lines[0] + 1
+            span, written = self.loc.find(href, raw.kind, lines)
+            line = self.loc.line_of(written[0]) if written else lines[0] + 1
             role = "image" if raw.image_only else \
                 "nav" if _NAVIGATION.search(raw.label) else ""
-            out.append(MdLink(href, line, span, raw.label, role))
+            out.append(MdLink(href, line, span, raw.label, role, written))
         return out
 
     def add_loose(self, links: Sequence[MdLink]) -> None:
@@ -561,9 +606,9 @@ class _Reader:
 
     def _after_link(self, raw: _Raw, link: MdLink) -> int | None:
         """Offset just past the source of a located link (`)` or `>` or `</a>`)."""
-        if link.span is None:
+        if link.written is None:
             return None
-        end = link.span[1]
+        end = link.written[1]
         if raw.kind == "md":
             close = self.text.find(")", end)
             return close + 1 if close >= 0 else None
@@ -581,9 +626,9 @@ class _Reader:
     def _run(self, kept: list[tuple[_Raw, MdLink]], at: int) -> int:
         """Past the run of links right after the title link (`| [l](u)`)."""
         for raw, link in kept:
-            if raw.kind != "md" or link.span is None:
+            if raw.kind != "md" or link.written is None:
                 break
-            gap = _RUN_GAP.fullmatch(self.text, at, link.span[0])
+            gap = _RUN_GAP.fullmatch(self.text, at, link.written[0])
             if gap is None:
                 break
             end = self._after_link(raw, link)
@@ -652,8 +697,9 @@ class _Reader:
         section = self.stack[-1]
         words = plain(children)
         if words and 2 * sum(len(lk.label) for lk in links) < len(words):
-            links = [MdLink(lk.url, lk.line, lk.span, lk.label, lk.role or "prose")
-                     for lk in links]  # links in a sentence: not entries of their own
+            # links in a sentence: not entries of their own
+            links = [MdLink(lk.url, lk.line, lk.span, lk.label, lk.role or "prose",
+                            lk.written) for lk in links]
         if words and not quoted and not (raws and all(r.image_only for r in raws)):
             if section is self.doc.root:
                 source = self.text[self.loc.offset(lines[0]):self.loc.offset(lines[1])]

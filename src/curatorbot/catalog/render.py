@@ -17,8 +17,9 @@ they are when Markdown reads them back as the same plain text, else `escape_text
 backslash-escapes what would start emphasis, links, HTML, tables or block structure. A
 summary is inline Markdown (as `import` keeps it from the list): the list style writes it as
 it is, on one line; the cards style escapes it as text. URLs are never re-encoded: written
-as they are, in `<...>` when they hold what would end a destination early, and
-percent-encoded (`escape_url`) only when neither form can hold them. The same catalog gives
+as they are, in `<...>` when they hold what would end a destination early, the `&` of what
+would read as an entity (`&amp;`) backslash-escaped, and percent-encoded (`escape_url`)
+only when neither form can hold them. The same catalog gives
 the same bytes every time (LF line endings, exactly one final newline).
 
 Health and metadata enter through one seam, `link_badges(link)`: it reads the link's
@@ -112,17 +113,19 @@ def link_text(text: str) -> str:
 def destination(url: str) -> str:
     """A link destination for `url`, never re-encoded when Markdown can hold it as it is:
     `Bookmark_(digital)` stays; `<...>` holds unbalanced parentheses; only what neither
-    form can hold (white space, angle brackets, backslashes, entities) is percent-encoded."""
+    form can hold (white space, angle brackets, backslashes) is percent-encoded. The `&` of
+    what Markdown would read as an entity (`&amp;`) is backslash-escaped, so it stays those
+    characters (`%26` would be another URL)."""
     url = url.strip()
-    if any(c.isspace() or c in "<>\\" or unicodedata.category(c) == "Cc" for c in url) \
-            or _ENTITY.search(url):
+    if any(c.isspace() or c in "<>\\" or unicodedata.category(c) == "Cc" for c in url):
         return escape_url(url)
     depth = 0
     for char in url:
         depth += 1 if char == "(" else -1 if char == ")" else 0
         if depth < 0:
             break
-    return url if depth == 0 else f"<{url}>"
+    written = _ENTITY.sub(lambda entity: "\\" + entity.group(0), url)
+    return written if depth == 0 else f"<{written}>"
 
 
 def escape_url(url: str) -> str:

@@ -37,21 +37,29 @@ def exit_code(report: CheckReport) -> int:
     return EXIT_FAILURES if report.failing() else EXIT_OK
 
 
+# The arguments naming the file a command reads. They are eager (parsed before any option),
+# so an output option can refuse to be that file wherever it stands on the command line.
+INPUT_ARGUMENTS = ("catalog", "markdown")
+
+
 def catalog_argument(func: F) -> F:
     """The optional CATALOG argument (default ./catalog.yaml)."""
     return click.argument(
         "catalog", required=False, default=DEFAULT_CATALOG, metavar="[CATALOG]",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(dir_okay=False, path_type=Path), is_eager=True,
     )(func)
 
 
 def output_path_option(*names: str, help: str) -> Callable[[F], F]:
     """An option naming a file the command writes: checked as the arguments are parsed,
-    before any network work or catalog write (`files.check_output`: exit 3, one line)."""
+    before any network work or catalog write, and never the file the command reads
+    (`files.check_output`: exit 3, one line)."""
 
     def check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
         if value is not None:
-            check_output(value, "/".join(param.opts))
+            inputs = [ctx.params[name] for name in INPUT_ARGUMENTS
+                      if isinstance(ctx.params.get(name), Path)]
+            check_output(value, "/".join(param.opts), inputs)
         return value
 
     return click.option(*names, type=click.Path(path_type=Path), metavar="FILE",

@@ -15,7 +15,7 @@ from curatorbot.urls import clean_url
 
 @click.command("import")
 @click.argument("markdown", metavar="MARKDOWN",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=click.Path(exists=True, dir_okay=False, path_type=Path), is_eager=True)
 @output_option
 @click.option("--keep-urls", is_flag=True,
               help="Keep URLs exactly as written (default: drop tracking parameters and "
