@@ -7,6 +7,7 @@ One aiohttp application on 127.0.0.2 answers by Host header:
                     /docs/real: a real page; / : its home page
     home.test       any path other than /docs/real shows the home page (200); / is home
     parked.test     any path: a Sedo parking lander (200, page signature)
+    flaky.test      like soft.test, but its first answer for an unknown path is a 503
     moved.test      /old: 301 -> http://sedoparking.com/lander (a parking service host)
     sedoparking.com /lander: 200, a plain page (the redirect alone is the evidence)
 """
@@ -70,6 +71,14 @@ async def hosts() -> AsyncIterator[Hosts]:
                 return page("Real", WORDS + " real chapter")
             if path == "/":
                 return page("Home", "welcome home " + WORDS)
+            return web.Response(text=TEMPLATE, content_type="text/html")
+        if host == "flaky.test":
+            if path == "/docs/real":
+                return page("Real", WORDS + " real chapter")
+            unknown = sum(n for (h, _, p), n in state.asked.items()
+                          if h == host and p not in ("/docs/gone", "/docs/real"))
+            if path != "/docs/gone" and unknown == 1:
+                return web.Response(status=503)  # the very first probe meets an outage
             return web.Response(text=TEMPLATE, content_type="text/html")
         if host == "home.test":
             if path == "/docs/real":
@@ -209,6 +218,23 @@ async def test_update_confirms_a_soft_404_by_strikes_and_keeps_the_probe_a_week(
               and p not in ("/docs/gone", "/docs/real") for _ in range(n)]
     assert len(probes) == 1, probes
     assert "dead_since" in catalog.read_text(encoding="utf-8")
+
+
+async def test_a_probe_that_met_a_passing_outage_is_not_kept_for_a_week(
+        hosts: Hosts, world: World) -> None:
+    gone = hosts.url("flaky.test", "/docs/gone")
+    catalog = world.catalog([gone], settings={"dead_after": 2})
+    failures = []
+    for _ in range(2):
+        result = await world.update(str(catalog), "--format", "json",
+                                    "--resolve", "flaky.test=127.0.0.2")
+        failures.append({r["url"]: r for r in json.loads(result.stdout)["results"]}[gone]
+                        .get("failure"))
+    # The first run's probe got a 503: nothing learnt, the page trusted this once; the
+    # second run asks again instead of trusting the host for a week on that 503.
+    assert failures == [None, "soft-404"]
+    probes = [p for (h, _, p) in hosts.asked if h == "flaky.test" and p != "/docs/gone"]
+    assert len(probes) == 2, probes
 
 
 async def test_fragments_are_checked_with_one_get_per_page(hosts: Hosts, tmp_path: Path
