@@ -98,6 +98,11 @@ async def hosts() -> AsyncIterator[Hosts]:
                 text="<html><body><h2 id='install'>Install</h2><a name='old-name'></a>"
                      "<h2 id='user-content-usage'>Usage</h2></body></html>",
                 content_type="text/html")
+        if host == "anchors.test" and path == "/odd":
+            # Markup html.parser cannot read past (a marked section of an unknown keyword).
+            return web.Response(text="<html><body><h2 id='before'>B</h2><![foo[x]]>"
+                                     "<h2 id='after'>A</h2></body></html>",
+                                content_type="text/html")
         if host == "anchors.test" and path == "/endless":
             # The anchor, then a body that never ends: only a search that stops there ends.
             if request.method == "HEAD":
@@ -218,6 +223,20 @@ async def test_update_confirms_a_soft_404_by_strikes_and_keeps_the_probe_a_week(
               and p not in ("/docs/gone", "/docs/real") for _ in range(n)]
     assert len(probes) == 1, probes
     assert "dead_since" in catalog.read_text(encoding="utf-8")
+
+
+async def test_a_page_whose_markup_cannot_be_parsed_loses_nothing(hosts: Hosts,
+                                                                  tmp_path: Path) -> None:
+    odd = hosts.url("anchors.test", "/odd")
+    missing = hosts.url("anchors.test", "/guide") + "#removed"
+    urls = [f"{odd}#before", f"{odd}#after", f"{odd}#elsewhere", missing]
+    code, results = await check_json(tmp_path, urls, "--fragments")
+    assert code == 2  # the run's report, not a crash
+    assert results[f"{odd}#before"]["status"] == "ok"  # found before the unreadable part
+    # Past what the parser can read nothing is known: not judged, never a false error.
+    assert results[f"{odd}#after"]["status"] == "ok"
+    assert results[f"{odd}#elsewhere"]["status"] == "ok"
+    assert results[missing]["failure"] == "fragment-missing"
 
 
 async def test_a_probe_that_met_a_passing_outage_is_not_kept_for_a_week(

@@ -10,7 +10,9 @@
 returns True as soon as an element with a matching `id`, or an `<a name>`, has been seen, so
 the caller stops reading); `find_fragment(chunks, fragment, content_type, limit)` drives it
 over an async iterator of chunks and returns a `FragmentResult` (found, bytes read).
-Ids are compared exactly (HTML ids are case-sensitive). The charset comes from the
+Ids are compared exactly (HTML ids are case-sensitive). Markup html.parser cannot read past
+(`<![foo[`) ends the search: an anchor not found before it is not judged (`close()` is True),
+never called missing, and no exception leaves the finder. The charset comes from the
 Content-Type header or the first chunk (metadata.html.detect_charset).
 """
 
@@ -53,6 +55,7 @@ class FragmentFinder:
         self._content_type = content_type
         self._decoder: codecs.IncrementalDecoder | None = None
         self.bytes_read = 0
+        self.unreadable = False  # the parser gave up on the markup: the anchor is not judged
 
     @property
     def found(self) -> bool:
@@ -60,22 +63,36 @@ class FragmentFinder:
 
     def feed(self, chunk: bytes) -> bool:
         """Parse one more chunk; True once the anchor has been seen."""
-        if self.found:
+        if self.found or self.unreadable:
             return True
         if self._decoder is None:
             charset = detect_charset(chunk, self._content_type)
             self._decoder = codecs.getincrementaldecoder(charset)(errors="replace")
         self.bytes_read += len(chunk)
-        self._parser.feed(self._decoder.decode(chunk))
-        return self.found
+        self._parse(self._decoder.decode(chunk))
+        return self.found or self.unreadable
 
     def close(self) -> bool:
-        """The body ended: parse what is buffered; the final answer."""
-        if not self.found:
+        """The body ended: parse what is buffered; the final answer (True: found, or not
+        judged because the markup could not be read that far)."""
+        if not (self.found or self.unreadable):
             if self._decoder is not None:
-                self._parser.feed(self._decoder.decode(b"", final=True))
-            self._parser.close()
-        return self.found
+                self._parse(self._decoder.decode(b"", final=True))
+            if not self.unreadable:
+                self._parse(None)
+        return self.found or self.unreadable
+
+    def _parse(self, text: str | None) -> None:
+        """Feed the parser (None: close it). html.parser gives up on some malformed markup
+        (`<![foo[`: AssertionError): what follows is unknown, so the anchor is not judged
+        (`unreadable`) rather than called missing, and nothing more is read."""
+        try:
+            if text is None:
+                self._parser.close()
+            else:
+                self._parser.feed(text)
+        except (AssertionError, ValueError):
+            self.unreadable = True
 
 
 async def find_fragment(chunks: AsyncIterator[bytes], fragment: str,
