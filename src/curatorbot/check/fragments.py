@@ -8,8 +8,8 @@
 
 `FragmentFinder(fragment, content_type)` is fed the body's bytes in chunks (`feed(chunk)`
 returns True as soon as an element with a matching `id`, or an `<a name>`, has been seen, so
-the caller stops reading); `find_fragment(chunks, fragment, content_type, limit)` drives it
-over an async iterator of chunks and returns a `FragmentResult` (found, bytes read).
+the caller stops reading); the run's anchor search (`check.truth.Truth.missing_anchors`)
+streams a page's body through one per fragment.
 Ids are compared exactly (HTML ids are case-sensitive). Markup html.parser cannot read past
 (`<![foo[`) ends the search: an anchor not found before it is not judged (`close()` is True),
 never called missing, and no exception leaves the finder. The charset comes from the
@@ -19,8 +19,6 @@ Content-Type header or the first chunk (metadata.html.detect_charset).
 from __future__ import annotations
 
 import codecs
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -37,14 +35,6 @@ def targets(fragment: str) -> frozenset[str]:
         return frozenset()
     forms = {fragment, unquote(fragment, errors="strict") if _decodes(fragment) else fragment}
     return frozenset(forms | {GITHUB_PREFIX + f for f in forms if not f.startswith(GITHUB_PREFIX)})
-
-
-@dataclass(frozen=True, slots=True)
-class FragmentResult:
-    """Whether the anchor was found, and how many body bytes were read to say so."""
-
-    found: bool
-    bytes_read: int
 
 
 class FragmentFinder:
@@ -93,21 +83,6 @@ class FragmentFinder:
                 self._parser.feed(text)
         except (AssertionError, ValueError):
             self.unreadable = True
-
-
-async def find_fragment(chunks: AsyncIterator[bytes], fragment: str,
-                        content_type: str | None = None, limit: int | None = None
-                        ) -> FragmentResult:
-    """Read `chunks` only until the anchor is found (or `limit` bytes, or the end)."""
-    finder = FragmentFinder(fragment, content_type)
-    if finder.found:
-        return FragmentResult(True, 0)
-    async for chunk in chunks:
-        if finder.feed(chunk):
-            return FragmentResult(True, finder.bytes_read)
-        if limit is not None and finder.bytes_read >= limit:
-            break
-    return FragmentResult(finder.close(), finder.bytes_read)
 
 
 def _decodes(fragment: str) -> bool:
