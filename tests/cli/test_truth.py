@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from curatorbot.check.fragments import FragmentFinder
 from curatorbot.check.truth import ANCHOR_LIMIT
 from tests.cli.test_check import arun, catalog
 from tests.fakes.server import start_app
@@ -237,6 +238,28 @@ async def test_a_page_whose_markup_cannot_be_parsed_loses_nothing(hosts: Hosts,
     assert results[f"{odd}#after"]["status"] == "ok"
     assert results[f"{odd}#elsewhere"]["status"] == "ok"
     assert results[missing]["failure"] == "fragment-missing"
+
+
+async def test_a_fault_in_one_pages_anchor_search_loses_nothing(
+        hosts: Hosts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = hosts.url("anchors.test", "/odd")
+    guide = hosts.url("anchors.test", "/guide")
+    real_feed = FragmentFinder.feed
+
+    def feed(self: FragmentFinder, chunk: bytes) -> bool:
+        if b"foo[" in chunk:
+            raise RuntimeError("a bug in the anchor search")
+        return real_feed(self, chunk)
+
+    monkeypatch.setattr(FragmentFinder, "feed", feed)
+    code, results = await check_json(tmp_path, [f"{odd}#before", odd, f"{guide}#removed",
+                                                f"{guide}#install"], "--fragments")
+    assert code == 2  # the run's report, not 'unexpected error'
+    assert results[f"{odd}#before"]["status"] == "error"
+    assert "internal error: RuntimeError" in str(results[f"{odd}#before"]["error"])
+    assert results[odd]["status"] == "ok"  # no fragment: the page's own verdict
+    assert results[f"{guide}#removed"]["failure"] == "fragment-missing"
+    assert results[f"{guide}#install"]["status"] == "ok"
 
 
 async def test_a_probe_that_met_a_passing_outage_is_not_kept_for_a_week(
