@@ -7,6 +7,7 @@ One aiohttp application on 127.0.0.2 answers by Host header:
                     /docs/real: a real page; / : its home page
     home.test       any path other than /docs/real shows the home page (200); / is home
     parked.test     any path: a Sedo parking lander (200, page signature)
+    flaky.test      like soft.test, but its first answer for an unknown path is a 503
     moved.test      /old: 301 -> http://sedoparking.com/lander (a parking service host)
     sedoparking.com /lander: 200, a plain page (the redirect alone is the evidence)
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from curatorbot.check.fragments import FragmentFinder
 from curatorbot.check.truth import ANCHOR_LIMIT
 from tests.cli.test_check import arun, catalog
 from tests.fakes.server import start_app
@@ -71,6 +73,14 @@ async def hosts() -> AsyncIterator[Hosts]:
             if path == "/":
                 return page("Home", "welcome home " + WORDS)
             return web.Response(text=TEMPLATE, content_type="text/html")
+        if host == "flaky.test":
+            if path == "/docs/real":
+                return page("Real", WORDS + " real chapter")
+            unknown = sum(n for (h, _, p), n in state.asked.items()
+                          if h == host and p not in ("/docs/gone", "/docs/real"))
+            if path != "/docs/gone" and unknown == 1:
+                return web.Response(status=503)  # the very first probe meets an outage
+            return web.Response(text=TEMPLATE, content_type="text/html")
         if host == "home.test":
             if path == "/docs/real":
                 return page("Real", OTHER)
@@ -89,6 +99,11 @@ async def hosts() -> AsyncIterator[Hosts]:
                 text="<html><body><h2 id='install'>Install</h2><a name='old-name'></a>"
                      "<h2 id='user-content-usage'>Usage</h2></body></html>",
                 content_type="text/html")
+        if host == "anchors.test" and path == "/odd":
+            # Markup html.parser cannot read past (a marked section of an unknown keyword).
+            return web.Response(text="<html><body><h2 id='before'>B</h2><![foo[x]]>"
+                                     "<h2 id='after'>A</h2></body></html>",
+                                content_type="text/html")
         if host == "anchors.test" and path == "/endless":
             # The anchor, then a body that never ends: only a search that stops there ends.
             if request.method == "HEAD":
@@ -209,6 +224,59 @@ async def test_update_confirms_a_soft_404_by_strikes_and_keeps_the_probe_a_week(
               and p not in ("/docs/gone", "/docs/real") for _ in range(n)]
     assert len(probes) == 1, probes
     assert "dead_since" in catalog.read_text(encoding="utf-8")
+
+
+async def test_a_page_whose_markup_cannot_be_parsed_loses_nothing(hosts: Hosts,
+                                                                  tmp_path: Path) -> None:
+    odd = hosts.url("anchors.test", "/odd")
+    missing = hosts.url("anchors.test", "/guide") + "#removed"
+    urls = [f"{odd}#before", f"{odd}#after", f"{odd}#elsewhere", missing]
+    code, results = await check_json(tmp_path, urls, "--fragments")
+    assert code == 2  # the run's report, not a crash
+    assert results[f"{odd}#before"]["status"] == "ok"  # found before the unreadable part
+    # Past what the parser can read nothing is known: not judged, never a false error.
+    assert results[f"{odd}#after"]["status"] == "ok"
+    assert results[f"{odd}#elsewhere"]["status"] == "ok"
+    assert results[missing]["failure"] == "fragment-missing"
+
+
+async def test_a_fault_in_one_pages_anchor_search_loses_nothing(
+        hosts: Hosts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = hosts.url("anchors.test", "/odd")
+    guide = hosts.url("anchors.test", "/guide")
+    real_feed = FragmentFinder.feed
+
+    def feed(self: FragmentFinder, chunk: bytes) -> bool:
+        if b"foo[" in chunk:
+            raise RuntimeError("a bug in the anchor search")
+        return real_feed(self, chunk)
+
+    monkeypatch.setattr(FragmentFinder, "feed", feed)
+    code, results = await check_json(tmp_path, [f"{odd}#before", odd, f"{guide}#removed",
+                                                f"{guide}#install"], "--fragments")
+    assert code == 2  # the run's report, not 'unexpected error'
+    assert results[f"{odd}#before"]["status"] == "error"
+    assert "internal error: RuntimeError" in str(results[f"{odd}#before"]["error"])
+    assert results[odd]["status"] == "ok"  # no fragment: the page's own verdict
+    assert results[f"{guide}#removed"]["failure"] == "fragment-missing"
+    assert results[f"{guide}#install"]["status"] == "ok"
+
+
+async def test_a_probe_that_met_a_passing_outage_is_not_kept_for_a_week(
+        hosts: Hosts, world: World) -> None:
+    gone = hosts.url("flaky.test", "/docs/gone")
+    catalog = world.catalog([gone], settings={"dead_after": 2})
+    failures = []
+    for _ in range(2):
+        result = await world.update(str(catalog), "--format", "json",
+                                    "--resolve", "flaky.test=127.0.0.2")
+        failures.append({r["url"]: r for r in json.loads(result.stdout)["results"]}[gone]
+                        .get("failure"))
+    # The first run's probe got a 503: nothing learnt, the page trusted this once; the
+    # second run asks again instead of trusting the host for a week on that 503.
+    assert failures == [None, "soft-404"]
+    probes = [p for (h, _, p) in hosts.asked if h == "flaky.test" and p != "/docs/gone"]
+    assert len(probes) == 2, probes
 
 
 async def test_fragments_are_checked_with_one_get_per_page(hosts: Hosts, tmp_path: Path

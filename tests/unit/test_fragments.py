@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 
 import pytest
 
-from curatorbot.check.fragments import FragmentFinder, FragmentResult, find_fragment, targets
+from curatorbot.check.fragments import FragmentFinder, targets
 
 
-async def chunks(parts: Iterable[bytes]) -> AsyncIterator[bytes]:
+def search(parts: Iterable[bytes], fragment: str, content_type: str | None = None,
+           limit: int | None = None) -> tuple[bool, int]:
+    """Feed `parts` as the anchor search streams a body: until found, `limit` or the end;
+    (found, bytes read)."""
+    finder = FragmentFinder(fragment, content_type)
     for part in parts:
-        yield part
+        if finder.feed(part):
+            return True, finder.bytes_read
+        if limit is not None and finder.bytes_read >= limit:
+            break
+    return finder.close(), finder.bytes_read
 
 
 def test_targets() -> None:
@@ -37,23 +45,22 @@ def test_targets() -> None:
     (b"<p>usage</p><!-- id=usage -->", "usage", False),
     (b"<p>nothing</p>", ":~:text=nothing", True),                  # text fragments ignored
 ])
-async def test_find(html: bytes, fragment: str, found: bool) -> None:
-    result = await find_fragment(chunks([html]), fragment, "text/html; charset=utf-8")
-    assert result.found is found
+def test_find(html: bytes, fragment: str, found: bool) -> None:
+    assert search([html], fragment, "text/html; charset=utf-8")[0] is found
 
 
-async def test_stops_reading_once_found_and_reads_across_chunk_borders() -> None:
+def test_stops_reading_once_found_and_reads_across_chunk_borders() -> None:
     body = [b"<html><body>", b'<h2 i', b'd="tar', b'get">T</h2>'] + [b"<p>filler</p>" * 100] * 50
-    result = await find_fragment(chunks(body), "target")
-    assert result.found
-    assert result.bytes_read == sum(len(part) for part in body[:4])
+    found, read = search(body, "target")
+    assert found
+    assert read == sum(len(part) for part in body[:4])
 
 
-async def test_missing_reads_to_the_end_or_the_limit() -> None:
+def test_missing_reads_to_the_end_or_the_limit() -> None:
     body = [b"<p>filler</p>" * 100] * 10
-    assert await find_fragment(chunks(body), "x") == FragmentResult(False, 13000)
-    limited = await find_fragment(chunks(body), "x", limit=2500)
-    assert not limited.found and limited.bytes_read == 2600
+    assert search(body, "x") == (False, 13000)
+    limited = search(body, "x", limit=2500)
+    assert limited == (False, 2600)
 
 
 async def test_charset_from_the_page_and_split_multibyte_characters() -> None:

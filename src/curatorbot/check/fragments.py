@@ -8,17 +8,17 @@
 
 `FragmentFinder(fragment, content_type)` is fed the body's bytes in chunks (`feed(chunk)`
 returns True as soon as an element with a matching `id`, or an `<a name>`, has been seen, so
-the caller stops reading); `find_fragment(chunks, fragment, content_type, limit)` drives it
-over an async iterator of chunks and returns a `FragmentResult` (found, bytes read).
-Ids are compared exactly (HTML ids are case-sensitive). The charset comes from the
+the caller stops reading); the run's anchor search (`check.truth.Truth.missing_anchors`)
+streams a page's body through one per fragment.
+Ids are compared exactly (HTML ids are case-sensitive). Markup html.parser cannot read past
+(`<![foo[`) ends the search: an anchor not found before it is not judged (`close()` is True),
+never called missing, and no exception leaves the finder. The charset comes from the
 Content-Type header or the first chunk (metadata.html.detect_charset).
 """
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -37,14 +37,6 @@ def targets(fragment: str) -> frozenset[str]:
     return frozenset(forms | {GITHUB_PREFIX + f for f in forms if not f.startswith(GITHUB_PREFIX)})
 
 
-@dataclass(frozen=True, slots=True)
-class FragmentResult:
-    """Whether the anchor was found, and how many body bytes were read to say so."""
-
-    found: bool
-    bytes_read: int
-
-
 class FragmentFinder:
     """Incremental search of an HTML body for the element a fragment names."""
 
@@ -53,6 +45,7 @@ class FragmentFinder:
         self._content_type = content_type
         self._decoder: codecs.IncrementalDecoder | None = None
         self.bytes_read = 0
+        self.unreadable = False  # the parser gave up on the markup: the anchor is not judged
 
     @property
     def found(self) -> bool:
@@ -60,37 +53,36 @@ class FragmentFinder:
 
     def feed(self, chunk: bytes) -> bool:
         """Parse one more chunk; True once the anchor has been seen."""
-        if self.found:
+        if self.found or self.unreadable:
             return True
         if self._decoder is None:
             charset = detect_charset(chunk, self._content_type)
             self._decoder = codecs.getincrementaldecoder(charset)(errors="replace")
         self.bytes_read += len(chunk)
-        self._parser.feed(self._decoder.decode(chunk))
-        return self.found
+        self._parse(self._decoder.decode(chunk))
+        return self.found or self.unreadable
 
     def close(self) -> bool:
-        """The body ended: parse what is buffered; the final answer."""
-        if not self.found:
+        """The body ended: parse what is buffered; the final answer (True: found, or not
+        judged because the markup could not be read that far)."""
+        if not (self.found or self.unreadable):
             if self._decoder is not None:
-                self._parser.feed(self._decoder.decode(b"", final=True))
-            self._parser.close()
-        return self.found
+                self._parse(self._decoder.decode(b"", final=True))
+            if not self.unreadable:
+                self._parse(None)
+        return self.found or self.unreadable
 
-
-async def find_fragment(chunks: AsyncIterator[bytes], fragment: str,
-                        content_type: str | None = None, limit: int | None = None
-                        ) -> FragmentResult:
-    """Read `chunks` only until the anchor is found (or `limit` bytes, or the end)."""
-    finder = FragmentFinder(fragment, content_type)
-    if finder.found:
-        return FragmentResult(True, 0)
-    async for chunk in chunks:
-        if finder.feed(chunk):
-            return FragmentResult(True, finder.bytes_read)
-        if limit is not None and finder.bytes_read >= limit:
-            break
-    return FragmentResult(finder.close(), finder.bytes_read)
+    def _parse(self, text: str | None) -> None:
+        """Feed the parser (None: close it). html.parser gives up on some malformed markup
+        (`<![foo[`: AssertionError): what follows is unknown, so the anchor is not judged
+        (`unreadable`) rather than called missing, and nothing more is read."""
+        try:
+            if text is None:
+                self._parser.close()
+            else:
+                self._parser.feed(text)
+        except (AssertionError, ValueError):
+            self.unreadable = True
 
 
 def _decodes(fragment: str) -> bool:

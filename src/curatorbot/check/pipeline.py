@@ -191,9 +191,7 @@ class _Run:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # one bad link must never lose the run
-            return LinkResult(url, Status.ERROR, failure=Kind.PROTOCOL,
-                              error=network_text(
-                                  f"internal error: {type(exc).__name__}: {exc}"))
+            return _internal_error(LinkResult(url, Status.ERROR), exc)
 
     async def rest(self, host: str, seconds: float) -> None:
         """A URL of `host` waits without a request: its slot goes to another URL."""
@@ -314,8 +312,15 @@ async def _anchor_verdicts(checker: Checker, pages: list[LinkResult],
         if page.status in (Status.OK, Status.REDIRECT):
             fragments = [urldefrag(u).fragment for u in links if urldefrag(u).fragment]
             if fragments:
-                missing = await checker.runner.truth.missing_anchors(
-                    page.final_url or page.url, fragments, asyncio.sleep)
+                try:
+                    missing = await checker.runner.truth.missing_anchors(
+                        page.final_url or page.url, fragments, asyncio.sleep)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # one page's search must never lose the run
+                    return [_internal_error(replace(page, url=url), exc)
+                            if urldefrag(url).fragment else replace(page, url=url)
+                            for url in links]
         out = []
         for url in links:
             fragment = urldefrag(url).fragment
@@ -329,6 +334,12 @@ async def _anchor_verdicts(checker: Checker, pages: list[LinkResult],
 
     done = await asyncio.gather(*(one(page) for page in pages))
     return [verdict for verdicts in done for verdict in verdicts]
+
+
+def _internal_error(result: LinkResult, exc: Exception) -> LinkResult:
+    """`result` as the verdict of a link whose check met a bug (`exc`): `error`, saying so."""
+    return replace(result, status=Status.ERROR, failure=Kind.PROTOCOL,
+                   error=network_text(f"internal error: {type(exc).__name__}: {exc}"))
 
 
 def run_check(catalog: Catalog, settings: Settings, *,

@@ -24,8 +24,8 @@ was found (or `ANCHOR_LIMIT` bytes, or the end); it returns the evidence per mis
 fragment. Text directives (`#:~:text=`) and `#top` need no element and ask nothing.
 
 `ProbeCache` is where probe answers outlive the run: `update` passes the run history
-(`StoredProbes` over the state store's `probes` table, kept a week), `check` none (it keeps
-no history: one probe per host and run).
+(`StoredProbes` over the state store's `probes` table, kept a week; a transient answer,
+429 or a 5xx, is never kept), `check` none (it keeps no history: one probe per host and run).
 Every request goes through the run's `HttpClient`.
 """
 
@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
+from curatorbot.check.classify import TRANSIENT_CODES
 from curatorbot.check.fragments import FragmentFinder, targets
 from curatorbot.check.parked import parked
 from curatorbot.check.soft404 import Sample, is_site_root, judge, probe_url, sample
@@ -209,7 +210,9 @@ class Truth:
             probe = sample(target, current, reply.status,
                            extract_title(reply.body, content_type),
                            visible_text(reply.body, content_type))
-            if self.cache is not None:
+            if self.cache is not None and reply.status not in TRANSIENT_CODES:
+                # A passing state (429, a 5xx outage) is this run's answer only: kept, it
+                # would leave the host's soft 404s unjudged for a week.
                 self.cache.put(host, probe)
             return probe
         return None

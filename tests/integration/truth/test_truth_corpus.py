@@ -8,7 +8,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
+from curatorbot.check.pipeline import Checker
 from curatorbot.http.guard import StaticResolver
+from curatorbot.results import Status
+from curatorbot.settings import Settings
 from tests.fakes.truthcorpus import Corpus, build_corpus, judge_pages
 
 
@@ -35,3 +38,24 @@ async def test_every_verdict_matches_its_label(corpus: Corpus) -> None:
     soft = [j for j in judged if j.soft404]
     assert soft and all(j.similarity is not None and f"//{j.page.host}:" in j.evidence
                         for j in soft)  # the evidence names the probe on the same host
+
+
+@pytest.mark.parametrize("titles", [False, True], ids=["check-head-first", "update-get-titles"])
+async def test_the_real_pipeline_matches_every_label(corpus: Corpus, titles: bool) -> None:
+    """The same corpus through what `check` and `update` really run (check.pipeline's
+    Checker: the runner, check.truth, the run's HttpClient), not the re-enactment above."""
+    settings = Settings().merged({"allow_private": True, "retries": 0})
+    labels = {page.url: page for page in corpus.pages}
+    async with Checker(settings, resolver=StaticResolver(corpus.table()),
+                       titles=titles) as checker:
+        results = [r async for r in checker.check(list(labels))]
+        sent = checker.runner.truth.probes_sent
+    assert sorted(r.url for r in results) == sorted(labels)
+    wrong = [(labels[r.url].label, r.url, r.status, r.failure, r.error) for r in results
+             if (r.failure == "soft-404") != (labels[r.url].label == "soft404")
+             or (r.failure == "parked") != (labels[r.url].label == "parked")]
+    assert wrong == []
+    for r in results:
+        if r.failure in ("soft-404", "parked"):
+            assert r.status == Status.DEAD and r.error
+    assert sent and max(sent.values()) == 1
