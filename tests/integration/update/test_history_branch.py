@@ -142,6 +142,23 @@ async def test_missing_environment_is_one_line_and_exit_3_before_any_request(
     assert sum(s.requests for s in world.farm.stats.values()) == 0
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("CURATORBOT_WRITE_INTERVAL", "inf"), ("CURATORBOT_MAX_WAIT", "nan"),
+    ("CURATORBOT_RETRY_BACKOFF", "1e999"), ("CURATORBOT_WRITE_INTERVAL", "86400"),
+])
+async def test_unusable_pacing_from_the_environment_is_exit_3_before_any_request(
+        world: World, api: FakeGitHub, name: str, value: str) -> None:
+    """The same ranges as `pr`/`issue`: an infinite interval would hang the save."""
+    catalog = world.catalog([world.url("ok/1")])
+    result = await world.update(str(catalog), "--history-branch", BRANCH,
+                                env={**env_for(api), name: value})
+    assert result.code == 3, result.output
+    assert result.stderr.strip().count("\n") == 0 and name in result.stderr
+    assert "finite" in result.stderr or "too large" in result.stderr
+    assert api.log == []
+    assert sum(s.requests for s in world.farm.stats.values()) == 0
+
+
 @pytest.mark.parametrize(("content", "kind", "reason"), [
     ("this is {not json\n", "corrupt", "the first line is not JSON"),
     ('{"schema": 99, "runs": 5}\n{"url": "x"}\n', "newer", "schema 99 is newer"),
