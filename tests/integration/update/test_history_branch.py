@@ -120,6 +120,22 @@ async def test_a_local_history_moves_to_a_new_branch_and_github_failures_exit_4(
     assert catalog.read_bytes() == before  # stopped before checking anything
 
 
+async def test_a_failed_save_still_writes_the_catalog_and_prints_the_report(
+        world: World, api: FakeGitHub) -> None:
+    """The run's work (fixes, report) is not lost because GitHub failed at the very end."""
+    catalog = world.catalog([world.url("moved/a"), world.url("ok/b")])
+    api.inject("POST", r"/git/blobs$", 502, times=10)
+    result = await run(world, api, catalog, 1)
+    assert result.code == 4, result.output
+    assert "Traceback" not in result.output and "HTTP 502" in result.stderr
+    assert world.url("ok/a") in catalog.read_text(encoding="utf-8")  # the 301 is fixed
+    assert world.url("moved/a") not in catalog.read_text(encoding="utf-8")
+    report = json.loads(result.stdout)
+    assert {r["url"] for r in report["results"]} == {world.url("moved/a"), world.url("ok/b")}
+    assert "run history saved" not in result.stderr
+    assert f"heads/{BRANCH}" not in repo_of(api).refs
+
+
 async def test_a_dry_run_restores_but_saves_nothing(world: World, api: FakeGitHub) -> None:
     world.farm.switches["d"] = 404
     catalog = world.catalog([world.url("switch/d")])
