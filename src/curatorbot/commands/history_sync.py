@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 
 REQUIRED_ENV = ("GITHUB_REPOSITORY", "GITHUB_TOKEN", "GITHUB_API_URL")
 LOST_NOTE = "run history not found; strikes restart"
-# The GitHub client's pacing and retry budget, shared with `pr` and `issue`.
-TUNING_ENV = {"CURATORBOT_WRITE_INTERVAL": "seconds_between_writes",
-              "CURATORBOT_MAX_WAIT": "max_wait", "CURATORBOT_RETRY_BACKOFF": "backoff"}
 # A row of the health issue's table whose last cell (strikes) is a number.
 _STRIKES_ROW = re.compile(r"^\|.*\|\s*([1-9]\d*)\s*\|\s*$", re.MULTILINE)
 
@@ -57,14 +54,21 @@ class BranchSync:
         if missing:
             raise UsageError(f"--history-branch {branch}: {', '.join(missing)} not set; "
                              "run in GitHub Actions (or set them), or drop --history-branch")
+        # The GitHub client's pacing and retry budget: `pr` and `issue`'s, in their ranges.
+        from curatorbot.commands.publish import PACING_ENV
+
         tuning: dict[str, Any] = {}
-        for name, key in TUNING_ENV.items():
+        for name, (key, limit) in PACING_ENV.items():
             if env.get(name):
                 try:
-                    tuning[key] = max(float(env[name]), 0.0)
+                    value = float(env[name])
                 except ValueError:
                     raise UsageError(f"{name} must be a number of seconds, not "
                                      f"{env[name]!r}") from None
+                problem = limit.problem(value)
+                if problem is not None:
+                    raise UsageError(f"{name}: {problem[0]}; {problem[1]}")
+                tuning[key] = value
         # PyGithub costs ~170 ms to import: only a run that talks to GitHub pays for it.
         from curatorbot.publish.github import GitHubRepo, Pacing
 

@@ -76,6 +76,11 @@ Exit codes:
 _WRITE_INTERVAL = Limit(0, HOUR, "seconds")
 _MAX_WAIT = Limit(0, 6 * HOUR, "seconds")
 _BACKOFF = Limit(0, 60, "seconds")
+# The variables behind those options: the `Pacing` field each sets, and its range (read by
+# `update --history-branch` too, which has no such options).
+PACING_ENV = {"CURATORBOT_WRITE_INTERVAL": ("seconds_between_writes", _WRITE_INTERVAL),
+              "CURATORBOT_MAX_WAIT": ("max_wait", _MAX_WAIT),
+              "CURATORBOT_RETRY_BACKOFF": ("backoff", _BACKOFF)}
 
 
 def github_options(func: F) -> F:

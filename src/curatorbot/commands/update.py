@@ -10,7 +10,8 @@ of the history). `--plan-out FILE` writes the structured list of changes that
 `curatorbot pr --plan FILE` turns into a pull request. `--history-branch NAME` (setting
 `history_branch`) restores the history from that branch before the run and saves it there
 after a run that finished (history_sync.py). Exit codes are `check`'s, and 4 when the
-history branch cannot be read or saved.
+history branch cannot be read (before any network work) or saved (after the catalog is
+written and the report printed: the run's work is kept).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from curatorbot.commands.common import (
     unified_diff,
 )
 from curatorbot.commands.history_sync import BranchSync
-from curatorbot.errors import FileWriteError
+from curatorbot.errors import FileWriteError, GitHubError
 from curatorbot.plan import Change, dump_plan
 from curatorbot.report import FORMATS, render
 from curatorbot.report.text import LiveProgress
@@ -95,6 +96,7 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
     if settings.history_branch and not no_state:
         branch = BranchSync.connect(settings.history_branch, os.environ)
     history = None
+    unsaved: GitHubError | None = None
     with contextlib.closing(branch) if branch else contextlib.nullcontext(), \
             _store(settings, enabled=not no_state, scratch=dry_run) as store:
         restore_notes = (branch.restore_into(store, loaded, settings.max_age) if branch
@@ -109,8 +111,12 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
             outcome.report.run_history = branch.info(history)
         finished = not (outcome.report.network_down or outcome.report.interrupted)
         if branch is not None and history is not None and finished and not dry_run:
-            restore_notes.append(branch.save(history))
-            outcome.notes.append(restore_notes[-1])
+            try:
+                restore_notes.append(branch.save(history))
+                outcome.notes.append(restore_notes[-1])
+            except GitHubError as exc:  # the catalog and the report still come, then exit 4
+                unsaved = exc
+                restore_notes.append(str(exc))
         if branch is not None:
             branch.summarize(restore_notes, os.environ)
     for note in outcome.notes:
@@ -130,6 +136,8 @@ def update(ctx: click.Context, /, catalog: Path, fmt: str, output: Path | None,
         render(outcome.report, fmt, stream, color=fmt == "text" and stream.isatty())
     if unwritten is not None:
         raise unwritten
+    if unsaved is not None:
+        raise unsaved
     finish(ctx, outcome.report)
 
 

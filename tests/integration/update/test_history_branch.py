@@ -120,6 +120,22 @@ async def test_a_local_history_moves_to_a_new_branch_and_github_failures_exit_4(
     assert catalog.read_bytes() == before  # stopped before checking anything
 
 
+async def test_a_failed_save_still_writes_the_catalog_and_prints_the_report(
+        world: World, api: FakeGitHub) -> None:
+    """The run's work (fixes, report) is not lost because GitHub failed at the very end."""
+    catalog = world.catalog([world.url("moved/a"), world.url("ok/b")])
+    api.inject("POST", r"/git/blobs$", 502, times=10)
+    result = await run(world, api, catalog, 1)
+    assert result.code == 4, result.output
+    assert "Traceback" not in result.output and "HTTP 502" in result.stderr
+    assert world.url("ok/a") in catalog.read_text(encoding="utf-8")  # the 301 is fixed
+    assert world.url("moved/a") not in catalog.read_text(encoding="utf-8")
+    report = json.loads(result.stdout)
+    assert {r["url"] for r in report["results"]} == {world.url("moved/a"), world.url("ok/b")}
+    assert "run history saved" not in result.stderr
+    assert f"heads/{BRANCH}" not in repo_of(api).refs
+
+
 async def test_a_dry_run_restores_but_saves_nothing(world: World, api: FakeGitHub) -> None:
     world.farm.switches["d"] = 404
     catalog = world.catalog([world.url("switch/d")])
@@ -138,6 +154,23 @@ async def test_missing_environment_is_one_line_and_exit_3_before_any_request(
                                 env={**env_for(api), "GITHUB_REPOSITORY": None})
     assert result.code == 3
     assert result.stderr.strip().count("\n") == 0 and "GITHUB_REPOSITORY not set" in result.stderr
+    assert api.log == []
+    assert sum(s.requests for s in world.farm.stats.values()) == 0
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("CURATORBOT_WRITE_INTERVAL", "inf"), ("CURATORBOT_MAX_WAIT", "nan"),
+    ("CURATORBOT_RETRY_BACKOFF", "1e999"), ("CURATORBOT_WRITE_INTERVAL", "86400"),
+])
+async def test_unusable_pacing_from_the_environment_is_exit_3_before_any_request(
+        world: World, api: FakeGitHub, name: str, value: str) -> None:
+    """The same ranges as `pr`/`issue`: an infinite interval would hang the save."""
+    catalog = world.catalog([world.url("ok/1")])
+    result = await world.update(str(catalog), "--history-branch", BRANCH,
+                                env={**env_for(api), name: value})
+    assert result.code == 3, result.output
+    assert result.stderr.strip().count("\n") == 0 and name in result.stderr
+    assert "finite" in result.stderr or "too large" in result.stderr
     assert api.log == []
     assert sum(s.requests for s in world.farm.stats.values()) == 0
 
