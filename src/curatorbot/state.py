@@ -24,7 +24,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -203,6 +203,10 @@ class StateStore(EtagCache, Protocol):
 
     def put_probe(self, host: str, sample: dict[str, Any]) -> None:
         """Remember `host`'s soft-404 probe answer (JSON-able)."""
+        ...
+
+    def staged(self) -> AbstractContextManager[None]:
+        """Writes inside land together when the block ends, none when it raises."""
         ...
 
     def close(self) -> None:
@@ -521,15 +525,28 @@ class SQLiteStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
+        """All or nothing; inside `staged()`, a savepoint of the staged transaction."""
         with self._guard():
-            self._db.execute("BEGIN IMMEDIATE")
+            nested = self._db.in_transaction
+            self._db.execute("SAVEPOINT step" if nested else "BEGIN IMMEDIATE")
             try:
                 yield
             except BaseException:
-                if self._db.in_transaction:
+                if nested:
+                    self._db.execute("ROLLBACK TO step")
+                    self._db.execute("RELEASE step")
+                elif self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            self._db.execute("RELEASE step" if nested else "COMMIT")
+
+    @contextmanager
+    def staged(self) -> Iterator[None]:
+        """Everything written inside lands at once when the block ends, and not at all when
+        it ends by an exception (Ctrl-C included): a run interrupted after its check was
+        recorded leaves the history as it was before the run."""
+        with self._transaction():
+            yield
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

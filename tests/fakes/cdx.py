@@ -22,6 +22,7 @@ the value for `archive_api`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class FakeCdx:
     bodies: dict[tuple[str, str], bytes] = field(default_factory=dict)
     replays: list[str] = field(default_factory=list)  # the `/web/...` paths asked
     authorization: list[str] = field(default_factory=list)  # any Authorization header sent
+    delay: float = 0.0  # seconds each search waits before it answers (a slow archive)
     root: str = ""
     _runner: web.AppRunner | None = None
 
@@ -103,6 +105,8 @@ class FakeCdx:
     async def _search(self, request: web.Request) -> web.Response:
         query = {key: request.query.getall(key) for key in request.query}
         self.requests.append(query)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         scripted = self._scripted(request)
         if scripted is not None:
             return scripted

@@ -115,16 +115,8 @@ async def find_copies(client: HttpClient, api_root: str,
             return
         rescue.copies[url] = ArchivedCopy(archive_url(api_root, capture, url), capture)
 
-    async with client:
-        try:
-            await asyncio.gather(*(one(url, when) for url, when in dead.items()))
-        except asyncio.CancelledError:  # Ctrl-C: the run keeps what it found
-            task = asyncio.current_task()
-            if task is not None:
-                task.uncancel()
-            rescue.notes.append("interrupted while asking the archive: archived copies "
-                                f"are proposed for {len(rescue.copies)} of {len(dead)} "
-                                "dead links")
+    async with client:  # Ctrl-C (cancellation) goes on up: the whole run is interrupted
+        await asyncio.gather(*(one(url, when) for url, when in dead.items()))
     if failed:
         failed.sort()
         rescue.notes.append(

@@ -38,6 +38,7 @@ from curatorbot.plan import Change
 from curatorbot.results import ATTENTION_STATUSES, CheckReport, LinkResult, Status
 from curatorbot.settings import Settings
 from curatorbot.state import LinkHistory, PendingEtags, RunSummary, StateStore
+from curatorbot.update.archive import ArchivedCopy
 from curatorbot.update.planner import RunFacts, plan_changes
 from curatorbot.update.rescue import Rescue, find_copies, wanted
 
@@ -88,8 +89,37 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
                             notes=list(batch.notes), api_requests=batch.requests)
     if report.network_down or report.interrupted:
         return outcome
-    etags.commit()
     report.results = [_apply_gone(r, batch.links.get(r.url)) for r in report.results]
+    try:
+        # Recorded together, or not at all when Ctrl-C stops the archive lookups that need
+        # this run's strikes: an interrupted run leaves the history as it was.
+        with store.staged():
+            history, copies = _record(outcome, catalog, targets, settings, store, etags,
+                                      cached, resolver, ssl_context)
+    except KeyboardInterrupt:
+        outcome.run = None
+        outcome.notes.append("interrupted while asking the archive: nothing was recorded")
+        outcome.report = replace(report, interrupted=True)
+        return outcome
+    facts = RunFacts(results={r.url: r for r in report.results}, history=history,
+                     metadata=batch.links, copies=copies)
+    outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
+    edits = [Edit(c.path, DELETE if c.new is None else c.new)
+             for c in outcome.changes if c.applies]
+    outcome.new_text = apply_span_edits(text, edits) if catalog.markdown \
+        else apply_edits(text, edits, catalog.path)
+    return outcome
+
+
+def _record(outcome: UpdateOutcome, catalog: Catalog, targets: dict[str, Target],
+            settings: Settings, store: StateStore, etags: PendingEtags,
+            cached: dict[str, LinkResult], resolver: Resolver | None,
+            ssl_context: ssl.SSLContext | None
+            ) -> tuple[dict[str, LinkHistory], dict[str, ArchivedCopy]]:
+    """Record the run (strikes, ETags), then ask the archive about the links it confirmed
+    dead; the history after this run and the archived copies found."""
+    report = outcome.report
+    etags.commit()
     fresh = [r for r in report.results if r.url not in cached]
     outcome.run = store.record_run(fresh, seen=targets)
     if not outcome.run.healthy:
@@ -107,14 +137,7 @@ def run_update(catalog: Catalog, targets: dict[str, Target], text: str, settings
         client = HttpClient(settings, resolver=resolver, ssl_context=ssl_context)
         rescue = aio.run(find_copies(client, settings.archive_api, wanted(catalog, history)))
         outcome.notes.extend(rescue.notes)
-    facts = RunFacts(results={r.url: r for r in report.results}, history=history,
-                     metadata=batch.links, copies=rescue.copies)
-    outcome.changes = plan_changes(catalog, facts, settings, today or dt.date.today())
-    edits = [Edit(c.path, DELETE if c.new is None else c.new)
-             for c in outcome.changes if c.applies]
-    outcome.new_text = apply_span_edits(text, edits) if catalog.markdown \
-        else apply_edits(text, edits, catalog.path)
-    return outcome
+    return history, rescue.copies
 
 
 async def _gather(targets: dict[str, Target], meta_urls: list[str], settings: Settings,

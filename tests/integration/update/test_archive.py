@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import json
+import signal
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +25,10 @@ from tests.fakes.world import FAST_SETTINGS, TOKEN, World, bots
 CDX_HOST = "127.0.0.8"
 BEFORE = "20250101000000"  # the last 200 capture before any link of these tests failed
 PR_DATE = "captured 2025\\-01\\-01"  # as the PR's Markdown writes it (escaped text)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
@@ -223,3 +231,35 @@ async def test_a_capture_that_cannot_be_replayed_is_not_proposed(cdx: FakeCdx) -
     assert rescue.copies == {}
     assert "the capture of 2025-01-01: HTTP 404" in rescue.notes[0]
     assert len(cdx.replays) == 1  # a 404 is an answer: not asked again
+
+
+async def test_ctrl_c_while_the_archive_is_asked_records_and_writes_nothing(
+        world: World, cdx: FakeCdx) -> None:
+    """The archive is asked after the run's strikes are counted; a Ctrl-C then still leaves
+    the catalog and the run history as they were before the run, and exits 130."""
+    world.farm.switches["d"] = 404
+    dead = world.url("switch/d")
+    captured(cdx, dead)
+    catalog = world.catalog([dead, world.url("ok/1")],
+                            settings={"dead_after": 2, "archive_api": cdx.root})
+    first = await world.update(str(catalog))  # one strike: the next run confirms it
+    assert first.code == 2, first.output
+    catalog_before, state_before = sha256(catalog), sha256(world.state)
+
+    cdx.delay = 10  # long enough to be interrupted, short enough for the fixture to stop
+    process = await world.spawn("update", str(catalog), "--format", "json")
+    for _ in range(600):  # until the run has counted its strikes and asks the archive
+        if cdx.requests:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("the update never asked the archive")
+    process.send_signal(signal.SIGINT)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+
+    assert process.returncode == 130, err.decode()
+    assert b"Traceback" not in err
+    assert json.loads(out)["summary"]["interrupted"] is True
+    assert sha256(catalog) == catalog_before
+    assert sha256(world.state) == state_before
