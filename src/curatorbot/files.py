@@ -4,6 +4,8 @@
   while the arguments are parsed, before any network work or catalog write: its folder exists
   and is writable, it is not a folder nor the file the command reads, and an existing file
   there is writable.
+- `append_step_summary(text, environ)`: GitHub Actions' job summary, the file named by
+  `$GITHUB_STEP_SUMMARY`, gets `text` appended (nothing happens outside Actions).
 - `GuardedFile`: a file read at the start of a run and rewritten at its end (the catalog, for
   `update` and `lint --fix`). Creating one checks that the file can be replaced (a writable
   file in a writable folder) before any work is done. `replace` is compare-and-swap: when
@@ -25,7 +27,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from curatorbot.errors import FileWriteError
@@ -65,6 +67,14 @@ def check_output(path: Path, option: str, inputs: Iterable[Path] = ()) -> None:
     elif not writable(folder, folder=True):
         raise FileWriteError(f"{path}: the folder {folder} is not writable; give {option} "
                              "another path")
+
+
+def append_step_summary(text: str, environ: Mapping[str, str] = os.environ) -> None:
+    """Append `text` to the job summary named by `$GITHUB_STEP_SUMMARY`, when it is set."""
+    path = environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        with open(path, "a", encoding="utf-8") as stream:
+            stream.write(text)
 
 
 class GuardedFile:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from curatorbot.catalog.model import Catalog
 from curatorbot.errors import UsageError
+from curatorbot.files import append_step_summary
 from curatorbot.github_config import GitHubConfig
 from curatorbot.history_file import RETENTION_DAYS, Snapshot, iso
 from curatorbot.state import SQLiteStore
@@ -117,11 +118,9 @@ class BranchSync:
 
     def summarize(self, notes: list[str], env: Mapping[str, str]) -> None:
         """The history's notes in the job summary (GITHUB_STEP_SUMMARY), when there is one."""
-        path = env.get("GITHUB_STEP_SUMMARY")
-        if path and notes:
-            with open(path, "a", encoding="utf-8") as stream:
-                stream.write("## curatorbot run history\n\n"
-                             + "".join(f"- {note}\n" for note in notes) + "\n")
+        if notes:
+            append_step_summary("## curatorbot run history\n\n"
+                                + "".join(f"- {note}\n" for note in notes) + "\n", env)
 
     def _issue_strikes(self) -> bool:
         from curatorbot.commands.publish import HEALTH_LABEL

@@ -30,6 +30,7 @@ from curatorbot.catalog.readme import Readme
 from curatorbot.catalog.render import render_markdown
 from curatorbot.commands.common import within
 from curatorbot.errors import UsageError
+from curatorbot.files import append_step_summary
 from curatorbot.github_config import GitHubConfig
 from curatorbot.jsonfile import read_json
 from curatorbot.plan import Change, plan_from_data
@@ -118,11 +119,8 @@ def _connect(write_interval: float, max_wait: float, backoff: float) -> GitHubRe
 def _report(outcome: Outcome, title: str = "", body: str = "") -> None:
     """The outcome line on stdout; in GitHub Actions also the text in the job summary."""
     click.echo(str(outcome))
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as stream:
-            stream.write(f"## curatorbot {outcome}\n"
-                         + (f"\n**{title}**\n\n{body}\n" if title else ""))
+    append_step_summary(f"## curatorbot {outcome}\n"
+                        + (f"\n**{title}**\n\n{body}\n" if title else ""))
 
 
 def _dry_run(command: str, fields: Sequence[tuple[str, str]], body: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import IO
 
+from curatorbot.files import append_step_summary
 from curatorbot.report.markdown import markdown
 from curatorbot.report.rows import failing_rows, notable_rows, outage_lines, summary_line
 from curatorbot.results import CheckReport, Status
@@ -51,8 +52,5 @@ def render(report: CheckReport, stream: IO[str], *, color: bool = False) -> None
                                 f"host outage: {outage.host}",
                                 f"{outage.host} never answered ({outage.reason}); its "
                                 f"{outage.urls} links were not verified") + "\n")
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as summary:
-            summary.write(markdown(report))
+    append_step_summary(markdown(report))
     stream.write(summary_line(report) + "\n")
