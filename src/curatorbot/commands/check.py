@@ -46,28 +46,23 @@ def check_options(func: F) -> F:
     return func
 
 
-def _range(key: str) -> str:
-    """The allowed range of a numeric option, for its help (the limit is the setting's)."""
-    return LIMITS[key].describe()
+def _number(flag: str, kind: click.ParamType, what: str) -> Callable[[Any], Any]:
+    """A numeric option whose help gives the setting's default and allowed range, both
+    read from the setting it overrides (`--per-host` -> `per_host`)."""
+    key = flag.removeprefix("--").replace("-", "_")
+    default = getattr(Settings(), key)
+    return click.option(flag, type=kind, help=f"{what} (default {default:g}; "
+                                               f"{LIMITS[key].describe()}).")
 
 
 _CHECK_OPTIONS: list[Callable[[Any], Any]] = [
-    click.option("--concurrency", type=click.INT,
-                 help=f"Requests in flight at most (default 64; {_range('concurrency')})."),
-    click.option("--per-host", type=click.INT,
-                 help=f"Requests in flight to one host at most (default 4; "
-                      f"{_range('per_host')})."),
-    click.option("--min-interval", type=click.FLOAT,
-                 help=f"Seconds between two requests to one host (default 0; "
-                      f"{_range('min_interval')})."),
-    click.option("--timeout", type=click.FLOAT,
-                 help=f"Seconds one request may take (default 20; {_range('timeout')})."),
-    click.option("--retries", type=click.INT,
-                 help=f"Retries of transient failures: 5xx, 408, 429, resets, timeouts "
-                      f"(default 2; {_range('retries')})."),
-    click.option("--max-redirects", type=click.INT,
-                 help=f"Redirects followed at most; one more is an error (default 10; "
-                      f"{_range('max_redirects')})."),
+    _number("--concurrency", click.INT, "Requests in flight at most"),
+    _number("--per-host", click.INT, "Requests in flight to one host at most"),
+    _number("--min-interval", click.FLOAT, "Seconds between two requests to one host"),
+    _number("--timeout", click.FLOAT, "Seconds one request may take"),
+    _number("--retries", click.INT,
+            "Retries of transient failures: 5xx, 408, 429, resets, timeouts"),
+    _number("--max-redirects", click.INT, "Redirects followed at most; one more is an error"),
     click.option("--exclude", multiple=True, metavar="REGEX",
                  help="Do not check URLs matching REGEX (repeatable)."),
     click.option("--include", multiple=True, metavar="REGEX",
