@@ -46,7 +46,7 @@ def check_options(func: F) -> F:
     return func
 
 
-def _number(flag: str, kind: click.ParamType, what: str) -> Callable[[Any], Any]:
+def _number(flag: str, kind: type[int] | type[float], what: str) -> Callable[[Any], Any]:
     """A numeric option whose help gives the setting's default and allowed range, both
     read from the setting it overrides (`--per-host` -> `per_host`)."""
     key = flag.removeprefix("--").replace("-", "_")
@@ -56,13 +56,13 @@ def _number(flag: str, kind: click.ParamType, what: str) -> Callable[[Any], Any]
 
 
 _CHECK_OPTIONS: list[Callable[[Any], Any]] = [
-    _number("--concurrency", click.INT, "Requests in flight at most"),
-    _number("--per-host", click.INT, "Requests in flight to one host at most"),
-    _number("--min-interval", click.FLOAT, "Seconds between two requests to one host"),
-    _number("--timeout", click.FLOAT, "Seconds one request may take"),
-    _number("--retries", click.INT,
+    _number("--concurrency", int, "Requests in flight at most"),
+    _number("--per-host", int, "Requests in flight to one host at most"),
+    _number("--min-interval", float, "Seconds between two requests to one host"),
+    _number("--timeout", float, "Seconds one request may take"),
+    _number("--retries", int,
             "Retries of transient failures: 5xx, 408, 429, resets, timeouts"),
-    _number("--max-redirects", click.INT, "Redirects followed at most; one more is an error"),
+    _number("--max-redirects", int, "Redirects followed at most; one more is an error"),
     click.option("--exclude", multiple=True, metavar="REGEX",
                  help="Do not check URLs matching REGEX (repeatable)."),
     click.option("--include", multiple=True, metavar="REGEX",
